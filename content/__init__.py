@@ -1,0 +1,1 @@
+"""The curated content base: region packs under content/data/<region>/."""

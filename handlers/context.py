@@ -1,0 +1,37 @@
+"""What a handler may use: the repository, the user, their language, the clock, the policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from content.region import Region
+from handlers.i18n import Text, Translator
+from models.repo import Repo
+from models.tables import User
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The slice of the settings the conversation logic needs."""
+
+    coordinators: frozenset[int] = frozenset()
+    retention_days: int = 365
+    timezone: str = "Europe/Berlin"
+    # True in `lotse chat`: allows the local `/as ROLE` switch.
+    console: bool = False
+
+
+@dataclass
+class Context:
+    repo: Repo
+    translator: Translator
+    region: Region
+    now: datetime
+    policy: Policy = field(default_factory=Policy)
+    user: User | None = None
+    lang: str = "en"
+
+    @property
+    def t(self) -> Text:
+        return self.translator(self.lang)

@@ -1,0 +1,50 @@
+"""/privacy, /mydata and /delete: what is stored, and the right to have it erased."""
+
+from __future__ import annotations
+
+from handlers import keyboards as kb
+from handlers.context import Context
+from handlers.dates import date_time
+from handlers.languages import LANGUAGES
+from handlers.start import privacy_text, role_name
+from handlers.types import Action, Reply
+
+
+async def privacy(ctx: Context) -> list[Action]:
+    return [Reply(privacy_text(ctx))]
+
+
+async def my_data(ctx: Context) -> list[Action]:
+    user = ctx.user
+    if user is None:
+        return [Reply(ctx.t._("I have stored nothing about you."))]
+    tz, lang = ctx.policy.timezone, ctx.lang
+    text = ctx.t._(
+        "This is what I store about you:\nTelegram ID: %(telegram_id)s\nLanguage: %(language)s\n"
+        "Role: %(role)s\nConsent given: %(consent)s\nLast active: %(last_seen)s",
+        telegram_id=str(user.telegram_id),
+        language=LANGUAGES[ctx.lang].native_name,
+        role=role_name(ctx, user.role),
+        consent=date_time(user.consent_at, lang, tz),
+        last_seen=date_time(user.last_seen_at, lang, tz),
+    )
+    return [Reply(text)]
+
+
+async def delete_request(ctx: Context) -> list[Action]:
+    if ctx.user is None:
+        return [Reply(ctx.t._("I have stored nothing about you."))]
+    question = ctx.t._("Do you really want to delete all your data? This cannot be undone.")
+    return [Reply(question, kb.confirm_delete(ctx.t))]
+
+
+async def delete_confirmed(ctx: Context) -> list[Action]:
+    if ctx.user is not None:
+        await ctx.repo.delete_user(ctx.user)
+        ctx.user = None
+    text = ctx.t._("Your data has been deleted. Goodbye! Send /start if you want to use lotse again.")
+    return [Reply(text, edit=True)]
+
+
+async def delete_cancelled(ctx: Context) -> list[Action]:
+    return [Reply(ctx.t._("Nothing was deleted."), edit=True)]

@@ -1,0 +1,161 @@
+"""Onboarding: consent, language, role, welcome; plus /language and /help."""
+
+from __future__ import annotations
+
+from handlers import keyboards as kb
+from handlers.context import Context
+from handlers.languages import LANGUAGES
+from handlers.types import Action, Notice, Reply
+from models.tables import Role
+
+
+def privacy_text(ctx: Context) -> str:
+    t = ctx.t
+    intro = t._(
+        "Hello! I am lotse, the assistant for newcomers in %(town)s. I answer your questions "
+        "in your language and can connect you with a volunteer pilot.\n\n"
+        "For this I store your Telegram ID, your language and your role, but not your name "
+        "or phone number. Questions I cannot answer are shown to the integration office "
+        "without your name, so that answers can be added. You can delete your data at any "
+        "time with /delete.",
+        town=ctx.region.town,
+    )
+    retention = t.n_(
+        "If you do not use lotse for %(n)d day, your data is deleted automatically.",
+        "If you do not use lotse for %(n)d days, your data is deleted automatically.",
+        ctx.policy.retention_days,
+    )
+    return f"{intro}\n{retention}"
+
+
+def consent_prompt(ctx: Context, preface: str = "") -> Reply:
+    text = privacy_text(ctx) + "\n\n" + ctx.t._("Do you agree?")
+    return Reply(f"{preface}\n\n{text}" if preface else text, kb.consent(ctx.t))
+
+
+async def start(ctx: Context) -> list[Action]:
+    if ctx.user is None:
+        return [consent_prompt(ctx)]
+    return [Reply(ctx.t._("Please choose your language:"), kb.languages(kb.ONBOARD_LANG, ctx.lang))]
+
+
+async def language(ctx: Context) -> list[Action]:
+    if ctx.user is None:
+        return [consent_prompt(ctx)]
+    return [Reply(ctx.t._("Please choose your language:"), kb.languages(kb.LANG, ctx.lang))]
+
+
+async def consent_given(ctx: Context, telegram_id: int) -> list[Action]:
+    if ctx.user is None:
+        ctx.user = await ctx.repo.add_user(telegram_id, ctx.lang, ctx.now)
+        if telegram_id in ctx.policy.coordinators:
+            ctx.user.role = Role.coordinator
+    return [
+        Reply(ctx.t._("Please choose your language:"), kb.languages(kb.ONBOARD_LANG, ctx.lang), edit=True)
+    ]
+
+
+async def consent_refused(ctx: Context) -> list[Action]:
+    return [Reply(ctx.t._("Okay. I have stored nothing. If you change your mind, send /start."), edit=True)]
+
+
+def _set_language(ctx: Context, code: str) -> None:
+    assert ctx.user is not None
+    ctx.user.language = code
+    ctx.lang = code
+
+
+async def onboarding_language(ctx: Context, code: str) -> list[Action]:
+    _set_language(ctx, code)
+    assert ctx.user is not None
+    if ctx.user.role == Role.coordinator:
+        return [welcome(ctx, edit=True)]
+    question = ctx.t._(
+        "Are you new in %(town)s, or would you like to help newcomers as a volunteer?",
+        town=ctx.region.town,
+    )
+    return [Reply(question, kb.roles(ctx.t), edit=True)]
+
+
+async def language_chosen(ctx: Context, code: str) -> list[Action]:
+    _set_language(ctx, code)
+    text = ctx.t._("Language set: %(language)s.", language=LANGUAGES[code].native_name)
+    return [Reply(text, edit=True)]
+
+
+async def role_chosen(ctx: Context, role: str) -> list[Action]:
+    assert ctx.user is not None
+    if ctx.user.role != Role.coordinator:
+        ctx.user.role = Role(role)
+    return [welcome(ctx, edit=True)]
+
+
+def welcome(ctx: Context, edit: bool = False) -> Reply:
+    t, user = ctx.t, ctx.user
+    role = user.role if user else None
+    if role == Role.volunteer:
+        office = "\n".join(ctx.region.office.lines())
+        text = t._(
+            "Thank you for wanting to help newcomers in %(town)s! Until volunteer "
+            "registration opens in this bot, please contact the integration office:",
+            town=ctx.region.town,
+        ) + f"\n{office}"
+    elif role == Role.coordinator:
+        text = t._("Welcome! You are registered as a coordinator of the integration office.")
+    else:
+        text = t._(
+            "Welcome! Ask me anything about life in %(town)s, in your own words and in your "
+            "language. For example: “How do I register my child for a Kita?”",
+            town=ctx.region.town,
+        )
+    return Reply(f"{text}\n\n{help_text(ctx)}", edit=edit)
+
+
+def command_menu(ctx: Context) -> list[tuple[str, str]]:
+    """The commands everyone has, with descriptions in ctx's language (Telegram's menu, /help)."""
+    t = ctx.t
+    return [
+        ("start", t._("Start over: consent, language, role")),
+        ("language", t._("Change the language")),
+        ("help", t._("What I can do")),
+        ("privacy", t._("How your data is used")),
+        ("mydata", t._("Show the data stored about you")),
+        ("delete", t._("Delete all your data")),
+    ]
+
+
+def help_text(ctx: Context) -> str:
+    lines = [ctx.t._("Write your question as a normal message. Commands:")]
+    lines += [f"/{name} – {description}" for name, description in command_menu(ctx)]
+    text = "\n".join(lines)
+    return text
+
+
+async def help_(ctx: Context) -> list[Action]:
+    return [Reply(help_text(ctx))]
+
+
+async def switch_role(ctx: Context, argument: str) -> list[Action]:
+    """`/as ROLE` in the terminal: try the bot as a volunteer or coordinator."""
+    if ctx.user is None:
+        return [consent_prompt(ctx)]
+    try:
+        role = Role(argument.strip().lower())
+    except ValueError:
+        return [Reply(ctx.t._("Usage: /as newcomer, /as volunteer or /as coordinator"))]
+    ctx.user.role = role
+    return [Reply(ctx.t._("Your role is now: %(role)s.", role=role_name(ctx, role)))]
+
+
+def role_name(ctx: Context, role: str | None) -> str:
+    t = ctx.t
+    names = {
+        Role.newcomer: t._("newcomer"),
+        Role.volunteer: t._("volunteer"),
+        Role.coordinator: t._("coordinator"),
+    }
+    return names.get(role, t._("not chosen yet")) if role else t._("not chosen yet")
+
+
+def stale_button(ctx: Context) -> list[Action]:
+    return [Notice(ctx.t._("This button is no longer active. Send /start to begin again."))]

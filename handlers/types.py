@@ -1,0 +1,63 @@
+"""The whole vocabulary between the transports and the conversation logic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "command", "button", "media"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a user did: wrote text, sent a command, pressed a button or sent media.
+
+    ``text`` holds the message text, the caption of media, or the arguments of a command.
+    ``message_id`` is, for a button press, the message that carries the keyboard.
+    """
+
+    user_id: int
+    chat_id: int
+    kind: Kind
+    text: str = ""
+    command: str | None = None
+    data: str | None = None
+    language_code: str | None = None
+    private: bool = True
+    edited: bool = False
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A text message to the user; with ``edit`` it replaces the message whose button was pressed."""
+
+    text: str
+    buttons: Keyboard = ()
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short toast that answers a button press."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+Action = Reply | Notice | Document

@@ -1,0 +1,45 @@
+"""The only code that issues SQL. One Repo per database session (one per incoming event)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.tables import User
+
+
+class Repo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def user(self, telegram_id: int) -> User | None:
+        result = await self.session.exec(select(User).where(User.telegram_id == telegram_id))
+        return result.first()
+
+    async def add_user(self, telegram_id: int, language: str | None, now: datetime) -> User:
+        user = User(telegram_id=telegram_id, language=language, consent_at=now, last_seen_at=now)
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    async def delete_user(self, user: User) -> None:
+        await self.session.delete(user)
+
+    async def mark_unreachable(self, telegram_id: int) -> None:
+        await self.session.exec(
+            update(User).where(User.telegram_id == telegram_id).values(active=False)  # type: ignore[call-overload]
+        )
+
+    async def purge_inactive(self, before: datetime) -> int:
+        """Delete everyone not seen since ``before``; returns how many."""
+        result = await self.session.exec(
+            delete(User).where(User.last_seen_at < before)  # type: ignore[call-overload]
+        )
+        return result.rowcount or 0
+
+
+def retention_cutoff(now: datetime, days: int) -> datetime:
+    return now - timedelta(days=days)
