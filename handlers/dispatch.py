@@ -9,6 +9,7 @@ from handlers import keyboards as kb
 from handlers import privacy, qa, start
 from handlers.bidi import isolate_ltr_runs
 from handlers.context import Context
+from handlers.i18n import Text
 from handlers.languages import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, supported
 from handlers.types import Action, Incoming, Notice, Reply
 
@@ -92,7 +93,7 @@ def _lay_out(action: Action) -> Action:
     return action
 
 
-def apology(ctx: Context) -> list[Action]:
+def apology(t: Text) -> list[Action]:
     """What the user gets when a handler failed; the runtime logs the error without the text."""
-    reply = Reply(ctx.t._("Sorry, something went wrong on my side. Please try again in a moment."))
-    return [_lay_out(reply)] if is_rtl(ctx.lang) else [reply]
+    reply = Reply(t._("Sorry, something went wrong on my side. Please try again in a moment."))
+    return [_lay_out(reply)] if t.rtl else [reply]

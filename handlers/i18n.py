@@ -49,6 +49,9 @@ class Translator:
                 translations = compile_catalog(po)
             self._texts[code] = Text(code, translations)
 
+    def languages(self) -> list[str]:
+        return list(self._texts)
+
     def __call__(self, lang: str | None) -> Text:
         return self._texts.get(lang or DEFAULT_LANGUAGE) or self._texts[DEFAULT_LANGUAGE]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import keyboards as kb
 from handlers.context import Context
+from handlers.i18n import Text
 from handlers.languages import LANGUAGES
 from handlers.types import Action, Notice, Reply
 from models.tables import Role
@@ -111,9 +112,8 @@ def welcome(ctx: Context, edit: bool = False) -> Reply:
     return Reply(f"{text}\n\n{help_text(ctx)}", edit=edit)
 
 
-def command_menu(ctx: Context) -> list[tuple[str, str]]:
-    """The commands everyone has, with descriptions in ctx's language (Telegram's menu, /help)."""
-    t = ctx.t
+def command_menu(t: Text) -> list[tuple[str, str]]:
+    """The commands everyone has, with descriptions in t's language (Telegram's menu, /help)."""
     return [
         ("start", t._("Start over: consent, language, role")),
         ("language", t._("Change the language")),
@@ -126,9 +126,8 @@ def command_menu(ctx: Context) -> list[tuple[str, str]]:
 
 def help_text(ctx: Context) -> str:
     lines = [ctx.t._("Write your question as a normal message. Commands:")]
-    lines += [f"/{name} – {description}" for name, description in command_menu(ctx)]
-    text = "\n".join(lines)
-    return text
+    lines += [f"/{name} – {description}" for name, description in command_menu(ctx.t)]
+    return "\n".join(lines)
 
 
 async def help_(ctx: Context) -> list[Action]:

@@ -1,0 +1,1 @@
+"""Composition root and transports: the only package that imports aiogram, telegram or apscheduler."""

@@ -1,0 +1,181 @@
+"""The aiogram transport (default): one catch-all router, long polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urlparse
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from aiohttp import web
+
+from bot.app import App
+from bot.events import text_event
+from bot.render import RetryLater, Rows, Unreachable, deliver
+from handlers.types import Incoming
+
+log = logging.getLogger("lotse.aiogram")
+
+
+def _markup(keyboard: Rows) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data) for label, data in row] for row in keyboard]
+    )
+
+
+class AiogramOps:
+    """TelegramOps over an aiogram Bot, with its errors mapped to ours."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def _call(self, coro):  # type: ignore[no-untyped-def]
+        try:
+            return await coro
+        except TelegramRetryAfter as exc:
+            raise RetryLater(exc.retry_after) from None
+        except TelegramForbiddenError:
+            raise Unreachable() from None
+
+    async def send_text(self, chat_id: int, text: str, keyboard: Rows) -> None:
+        await self._call(self.bot.send_message(chat_id, text, reply_markup=_markup(keyboard)))
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, keyboard: Rows) -> bool:
+        try:
+            await self._call(
+                self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard))
+            )
+        except TelegramBadRequest:  # too old, deleted, or unchanged: send a new message instead
+            return False
+        return True
+
+    async def answer_button(self, callback_id: str, text: str) -> None:
+        await self._call(self.bot.answer_callback_query(callback_id, text=text or None))
+
+    async def send_document(self, chat_id: int, filename: str, content: bytes, caption: str) -> None:
+        await self._call(self.bot.send_document(chat_id, BufferedInputFile(content, filename), caption=caption or None))
+
+
+def message_event(message: Message, edited: bool = False) -> Incoming | None:
+    user = message.from_user
+    if user is None or user.is_bot:
+        return None
+    private = message.chat.type == "private"
+    if message.text is not None:
+        return text_event(user.id, message.chat.id, message.text, language_code=user.language_code,
+                          private=private, edited=edited)
+    return Incoming(user.id, message.chat.id, "media", message.caption or "",
+                    language_code=user.language_code, private=private, edited=edited)
+
+
+def build_dispatcher(app: App, bot: Bot) -> Dispatcher:
+    runtime = app.runtime
+    ops = AiogramOps(bot)
+    router = Router(name="lotse")
+
+    async def handle(inc: Incoming | None, callback_id: str | None = None) -> None:
+        if inc is None:
+            return
+        actions = await runtime.process(inc)
+        try:
+            await deliver(ops, inc.chat_id, actions, callback_id=callback_id, message_id=inc.message_id)
+        except Unreachable:
+            await runtime.mark_unreachable(inc.user_id)
+
+    @router.message()
+    async def on_message(message: Message) -> None:
+        await handle(message_event(message))
+
+    @router.edited_message()
+    async def on_edited(message: Message) -> None:
+        await handle(message_event(message, edited=True))
+
+    @router.callback_query()
+    async def on_button(query: CallbackQuery) -> None:
+        message = query.message
+        chat_id = message.chat.id if message else query.from_user.id
+        private = message.chat.type == "private" if message else True
+        inc = Incoming(query.from_user.id, chat_id, "button", data=query.data or "",
+                       language_code=query.from_user.language_code, private=private,
+                       message_id=message.message_id if message else None)
+        await handle(inc, callback_id=query.id)
+
+    @router.my_chat_member()
+    async def on_member(update: ChatMemberUpdated) -> None:
+        if update.chat.type == "private" and update.new_chat_member.status == "kicked":
+            await runtime.mark_unreachable(update.from_user.id)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+def make_bot(app: App) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(app.settings.telegram_api_url))
+    return Bot(app.settings.token(), session=session)
+
+
+async def set_commands(app: App, bot: Bot) -> None:
+    for lang, menu in app.runtime.command_menus().items():
+        commands = [BotCommand(command=name, description=text) for name, text in menu]
+        await bot.set_my_commands(commands, language_code=lang)
+        if lang == "en":
+            await bot.set_my_commands(commands)
+
+
+async def run(app: App, stop: asyncio.Event) -> None:
+    bot = make_bot(app)
+    dispatcher = build_dispatcher(app, bot)
+    allowed = dispatcher.resolve_used_update_types()
+    try:
+        await set_commands(app, bot)
+        settings = app.settings
+        if settings.webhook_url:
+            await _run_webhook(app, bot, dispatcher, allowed, stop)
+            return
+        await bot.delete_webhook()
+        polling = asyncio.create_task(
+            dispatcher.start_polling(bot, handle_signals=False, allowed_updates=allowed, close_bot_session=False)
+        )
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if not polling.done():
+            await dispatcher.stop_polling()
+        await polling
+    finally:
+        await bot.session.close()
+
+
+async def _run_webhook(app: App, bot: Bot, dispatcher: Dispatcher, allowed: list[str], stop: asyncio.Event) -> None:
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+    settings = app.settings
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    web_app = web.Application()
+    path = urlparse(settings.webhook_url or "").path or "/"
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(web_app, path=path)
+    setup_application(web_app, dispatcher, bot=bot)
+    host, _, port = settings.webhook_listen.rpartition(":")
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    await web.TCPSite(runner, host, int(port)).start()
+    await bot.set_webhook(settings.webhook_url or "", secret_token=secret, allowed_updates=allowed)
+    log.info("webhook listening on %s", settings.webhook_listen)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

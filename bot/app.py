@@ -1,0 +1,40 @@
+"""The one bootstrap: settings in, a ready App (database, translations, region, runtime) out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.runtime import Runtime
+from content.region import load_region
+from handlers.context import Policy
+from handlers.i18n import Translator
+from models.db import make_engine, make_sessionmaker, upgrade
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    runtime: Runtime
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def build(settings: Settings, *, console: bool = False, migrate: bool | None = None) -> App:
+    """Wire everything together. SQLite databases are migrated on start; PostgreSQL only
+    when asked (``lotse db upgrade``), since several instances may share it."""
+    engine = make_engine(settings.database_url)
+    if migrate if migrate is not None else engine.dialect.name == "sqlite":
+        await upgrade(engine)
+    policy = Policy(
+        coordinators=settings.coordinators,
+        retention_days=settings.retention_days,
+        timezone=settings.timezone,
+        console=console,
+    )
+    runtime = Runtime(make_sessionmaker(engine), Translator(), load_region(settings.region), policy)
+    return App(settings, engine, runtime)

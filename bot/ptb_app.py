@@ -1,0 +1,175 @@
+"""The python-telegram-bot transport (LOTSE_TRANSPORT=ptb): the same runtime on PTB's Application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import App
+from bot.events import text_event
+from bot.render import RetryLater, Rows, Unreachable, deliver
+from handlers.types import Incoming
+
+log = logging.getLogger("lotse.ptb")
+
+
+def _markup(keyboard: Rows) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard])
+
+
+class PtbOps:
+    """TelegramOps over PTB's Bot, with its errors mapped to ours."""
+
+    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+        self.bot = application.bot
+
+    async def _call(self, coro):  # type: ignore[no-untyped-def]
+        try:
+            return await coro
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from None
+        except Forbidden:
+            raise Unreachable() from None
+
+    async def send_text(self, chat_id: int, text: str, keyboard: Rows) -> None:
+        await self._call(self.bot.send_message(chat_id, text, reply_markup=_markup(keyboard)))
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, keyboard: Rows) -> bool:
+        try:
+            await self._call(
+                self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard))
+            )
+        except BadRequest:  # too old, deleted, or unchanged: send a new message instead
+            return False
+        return True
+
+    async def answer_button(self, callback_id: str, text: str) -> None:
+        await self._call(self.bot.answer_callback_query(callback_id, text=text or None))
+
+    async def send_document(self, chat_id: int, filename: str, content: bytes, caption: str) -> None:
+        await self._call(self.bot.send_document(chat_id, InputFile(content, filename=filename), caption=caption or None))
+
+
+def message_event(message: Message, edited: bool) -> Incoming | None:
+    user = message.from_user
+    if user is None or user.is_bot:
+        return None
+    private = message.chat.type == "private"
+    if message.text is not None:
+        return text_event(user.id, message.chat.id, message.text, language_code=user.language_code,
+                          private=private, edited=edited)
+    return Incoming(user.id, message.chat.id, "media", message.caption or "",
+                    language_code=user.language_code, private=private, edited=edited)
+
+
+def build_application(app: App) -> Application:  # type: ignore[type-arg]
+    settings = app.settings
+    api = settings.telegram_api_url
+    application = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .concurrent_updates(True)
+        .connection_pool_size(64)
+        .build()
+    )
+    runtime = app.runtime
+    ops = PtbOps(application)
+
+    async def handle(inc: Incoming | None, callback_id: str | None = None) -> None:
+        if inc is None:
+            return
+        actions = await runtime.process(inc)
+        try:
+            await deliver(ops, inc.chat_id, actions, callback_id=callback_id, message_id=inc.message_id)
+        except Unreachable:
+            await runtime.mark_unreachable(inc.user_id)
+
+    async def on_message(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message is not None:
+            await handle(message_event(update.message, edited=False))
+        elif update.edited_message is not None:
+            await handle(message_event(update.edited_message, edited=True))
+
+    async def on_button(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        message = query.message
+        chat_id = message.chat.id if message else query.from_user.id
+        private = message.chat.type == "private" if message else True
+        inc = Incoming(query.from_user.id, chat_id, "button", data=query.data or "",
+                       language_code=query.from_user.language_code, private=private,
+                       message_id=message.message_id if message else None)
+        await handle(inc, callback_id=query.id)
+
+    async def on_member(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        member = update.my_chat_member
+        if member and member.chat.type == "private" and member.new_chat_member.status == "kicked":
+            await runtime.mark_unreachable(member.from_user.id)
+
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, on_message)
+    )
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    return application
+
+
+async def set_commands(app: App, application: Application) -> None:  # type: ignore[type-arg]
+    for lang, menu in app.runtime.command_menus().items():
+        commands = [BotCommand(name, text) for name, text in menu]
+        await application.bot.set_my_commands(commands, language_code=lang)
+        if lang == "en":
+            await application.bot.set_my_commands(commands)
+
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+async def run(app: App, stop: asyncio.Event) -> None:
+    application = build_application(app)
+    settings = app.settings
+    async with application:
+        await set_commands(app, application)
+        await application.start()
+        assert application.updater is not None
+        if settings.webhook_url:
+            host, _, port = settings.webhook_listen.rpartition(":")
+            await application.updater.start_webhook(
+                listen=host,
+                port=int(port),
+                url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()

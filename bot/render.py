@@ -1,0 +1,105 @@
+"""Reply -> Telegram: text split to the 4096-character limit, inline keyboards, and the send
+loop with retry on 429 and "blocked" on 403. Shared by the aiogram and ptb adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from handlers.types import Action, Document, Keyboard, Notice, Reply
+
+log = logging.getLogger("lotse.render")
+
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
+MAX_RETRIES = 5
+
+Rows = list[list[tuple[str, str]]]
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split a long text at paragraph or line breaks, else hard, into Telegram-sized parts."""
+    text = text.strip() or "…"
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+        if cut <= 0:
+            cut = limit
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    parts.append(text)
+    return parts
+
+
+def rows(keyboard: Keyboard) -> Rows:
+    for row in keyboard:
+        for button in row:
+            if len(button.data.encode()) > MAX_CALLBACK_DATA:
+                raise ValueError(f"callback data longer than {MAX_CALLBACK_DATA} bytes: {button.data!r}")
+    return [[(b.label, b.data) for b in row] for row in keyboard]
+
+
+class RetryLater(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class Unreachable(Exception):
+    """The user blocked the bot or deleted their account."""
+
+
+class TelegramOps(Protocol):
+    """What an adapter must offer; it raises RetryLater / Unreachable for 429 / 403."""
+
+    async def send_text(self, chat_id: int, text: str, keyboard: Rows) -> None: ...
+    async def edit_text(self, chat_id: int, message_id: int, text: str, keyboard: Rows) -> bool: ...
+    async def answer_button(self, callback_id: str, text: str) -> None: ...
+    async def send_document(self, chat_id: int, filename: str, content: bytes, caption: str) -> None: ...
+
+
+async def _retrying(call: Callable[[], Awaitable[object]]) -> object:
+    for attempt in range(MAX_RETRIES):
+        try:
+            return await call()
+        except RetryLater as exc:
+            if attempt == MAX_RETRIES - 1:
+                raise
+            log.warning("rate limited by Telegram, waiting %.1f s", exc.seconds)
+            await asyncio.sleep(exc.seconds)
+    return None
+
+
+async def deliver(
+    ops: TelegramOps,
+    chat_id: int,
+    actions: list[Action],
+    *,
+    callback_id: str | None = None,
+    message_id: int | None = None,
+) -> None:
+    """Send the actions in order. Raises Unreachable when the user blocked the bot."""
+    if callback_id is not None:
+        notice = next((a.text for a in actions if isinstance(a, Notice)), "")
+        await _retrying(lambda: ops.answer_button(callback_id, notice))
+    for action in actions:
+        if isinstance(action, Reply):
+            await _send_reply(ops, chat_id, action, message_id)
+        elif isinstance(action, Document):
+            doc = action
+            await _retrying(lambda: ops.send_document(chat_id, doc.filename, doc.content, doc.caption))
+        elif isinstance(action, Notice) and callback_id is None:
+            await _retrying(lambda: ops.send_text(chat_id, action.text, []))
+
+
+async def _send_reply(ops: TelegramOps, chat_id: int, reply: Reply, message_id: int | None) -> None:
+    parts = split_text(reply.text)
+    keyboard = rows(reply.buttons)
+    if reply.edit and message_id is not None and len(parts) == 1:
+        if await _retrying(lambda: ops.edit_text(chat_id, message_id, parts[0], keyboard)):
+            return
+    for i, part in enumerate(parts):
+        markup = keyboard if i == len(parts) - 1 else []
+        await _retrying(lambda: ops.send_text(chat_id, part, markup))

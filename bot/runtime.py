@@ -1,0 +1,93 @@
+"""process(incoming) -> actions: one database session per event, errors turned into apologies."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import traceback
+import weakref
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from content.region import Region
+from handlers.context import Context, Policy
+from handlers.dispatch import apology, dispatch
+from handlers.i18n import Translator
+from handlers.languages import DEFAULT_LANGUAGE, supported
+from handlers.start import command_menu
+from handlers.types import Action, Incoming
+from models.repo import Repo, retention_cutoff
+
+log = logging.getLogger("lotse")
+
+
+def pseudonym(user_id: int) -> str:
+    """A short stable tag for logs, so that no Telegram id is written in clear."""
+    return hashlib.blake2b(str(user_id).encode(), digest_size=4, person=b"lotse-log").hexdigest()
+
+
+class Runtime:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        translator: Translator,
+        region: Region,
+        policy: Policy,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.translator = translator
+        self.region = region
+        self.policy = policy
+        # One lock per user keeps each user's events in order while users run concurrently.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _context(self, session: AsyncSession) -> Context:
+        return Context(Repo(session), self.translator, self.region, datetime.now(UTC), self.policy)
+
+    async def process(self, inc: Incoming) -> list[Action]:
+        lock = self._locks.setdefault(inc.user_id, asyncio.Lock())
+        async with lock:
+            ctx: Context | None = None
+            try:
+                async with self.sessionmaker() as session:
+                    ctx = self._context(session)
+                    actions = await dispatch(inc, ctx)
+                    await session.commit()
+                    return actions
+            except Exception as exc:  # noqa: BLE001 - the bot must keep running
+                # The exception text can quote the user's message (SQL parameters, say):
+                # log its type and stack only.
+                log.error(
+                    "handler failed: %s on %s from %s\n%s",
+                    type(exc).__name__,
+                    inc.kind,
+                    pseudonym(inc.user_id),
+                    "".join(traceback.format_tb(exc.__traceback__)),
+                )
+                known = ctx is not None and ctx.user is not None
+                lang = ctx.lang if ctx and known else supported(inc.language_code) or DEFAULT_LANGUAGE
+                return apology(self.translator(lang))
+
+    async def mark_unreachable(self, telegram_id: int) -> None:
+        """Telegram answered 403: the user blocked the bot; send them nothing more."""
+        async with self.sessionmaker() as session:
+            await Repo(session).mark_unreachable(telegram_id)
+            await session.commit()
+        log.info("user %s blocked the bot", pseudonym(telegram_id))
+
+    async def purge_inactive(self) -> int:
+        async with self.sessionmaker() as session:
+            count = await Repo(session).purge_inactive(
+                retention_cutoff(datetime.now(UTC), self.policy.retention_days)
+            )
+            await session.commit()
+        if count:
+            log.info("deleted %d inactive users", count)
+        return count
+
+    def command_menus(self) -> dict[str, list[tuple[str, str]]]:
+        """Telegram's command menu per language code."""
+        return {lang: command_menu(self.translator(lang)) for lang in self.translator.languages()}
