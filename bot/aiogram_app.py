@@ -33,7 +33,9 @@ def _markup(keyboard: Rows) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data) for label, data in row] for row in keyboard]
+        inline_keyboard=[
+            [InlineKeyboardButton(text=label, callback_data=data) for label, data in row] for row in keyboard
+        ]
     )
 
 
@@ -57,7 +59,9 @@ class AiogramOps:
     async def edit_text(self, chat_id: int, message_id: int, text: str, keyboard: Rows) -> bool:
         try:
             await self._call(
-                self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard))
+                self.bot.edit_message_text(
+                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard)
+                )
             )
         except TelegramBadRequest:  # too old, deleted, or unchanged: send a new message instead
             return False
@@ -76,10 +80,18 @@ def message_event(message: Message, edited: bool = False) -> Incoming | None:
         return None
     private = message.chat.type == "private"
     if message.text is not None:
-        return text_event(user.id, message.chat.id, message.text, language_code=user.language_code,
-                          private=private, edited=edited)
-    return Incoming(user.id, message.chat.id, "media", message.caption or "",
-                    language_code=user.language_code, private=private, edited=edited)
+        return text_event(
+            user.id, message.chat.id, message.text, language_code=user.language_code, private=private, edited=edited
+        )
+    return Incoming(
+        user.id,
+        message.chat.id,
+        "media",
+        message.caption or "",
+        language_code=user.language_code,
+        private=private,
+        edited=edited,
+    )
 
 
 def build_dispatcher(app: App, bot: Bot) -> Dispatcher:
@@ -109,9 +121,15 @@ def build_dispatcher(app: App, bot: Bot) -> Dispatcher:
         message = query.message
         chat_id = message.chat.id if message else query.from_user.id
         private = message.chat.type == "private" if message else True
-        inc = Incoming(query.from_user.id, chat_id, "button", data=query.data or "",
-                       language_code=query.from_user.language_code, private=private,
-                       message_id=message.message_id if message else None)
+        inc = Incoming(
+            query.from_user.id,
+            chat_id,
+            "button",
+            data=query.data or "",
+            language_code=query.from_user.language_code,
+            private=private,
+            message_id=message.message_id if message else None,
+        )
         await handle(inc, callback_id=query.id)
 
     @router.my_chat_member()

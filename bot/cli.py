@@ -11,8 +11,11 @@ import typer
 
 from bot.config import SettingError, Settings, load_settings
 
-app = typer.Typer(help="lotse: a chat bot for a town's newcomers, volunteer pilots and integration office.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="lotse: a chat bot for a town's newcomers, volunteer pilots and integration office.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -70,7 +73,9 @@ async def _serve(settings: Settings) -> None:
 
 
 @app.command()
-def chat(user_id: int = typer.Option(1, help="The local user's id (several people can try it on one database).")) -> None:
+def chat(
+    user_id: int = typer.Option(1, help="The local user's id (several people can try it on one database)."),
+) -> None:
     """Chat with lotse in the terminal: no token needed, embedded SQLite database."""
     settings = _settings()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -25,7 +25,7 @@ def terminal_language() -> str | None:
         value = os.environ.get(name)
         if value and value not in ("C", "POSIX") and not value.startswith("C."):
             return value.split(".")[0]
-    return (locale.getlocale()[0] or None)
+    return locale.getlocale()[0] or None
 
 
 class Console:
@@ -57,8 +57,9 @@ class Console:
         choice = line.strip()
         if choice.isdigit() and 1 <= int(choice) <= len(self.buttons):
             button = self.buttons[int(choice) - 1]
-            return Incoming(self.user_id, self.user_id, "button", data=button.data,
-                            language_code=self.language_code, message_id=0)
+            return Incoming(
+                self.user_id, self.user_id, "button", data=button.data, language_code=self.language_code, message_id=0
+            )
         return text_event(self.user_id, self.user_id, line, language_code=self.language_code)
 
     async def send(self, line: str) -> None:

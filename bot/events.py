@@ -19,7 +19,14 @@ def text_event(
     if stripped.startswith("/") and len(stripped) > 1:
         head, _, args = stripped[1:].partition(" ")
         command = head.split("@", 1)[0].lower()
-        return Incoming(user_id, chat_id, "command", args.strip(), command=command,
-                        language_code=language_code, private=private, edited=edited)
-    return Incoming(user_id, chat_id, "text", text, language_code=language_code,
-                    private=private, edited=edited)
+        return Incoming(
+            user_id,
+            chat_id,
+            "command",
+            args.strip(),
+            command=command,
+            language_code=language_code,
+            private=private,
+            edited=edited,
+        )
+    return Incoming(user_id, chat_id, "text", text, language_code=language_code, private=private, edited=edited)

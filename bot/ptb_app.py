@@ -37,7 +37,9 @@ log = logging.getLogger("lotse.ptb")
 def _markup(keyboard: Rows) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
+    )
 
 
 class PtbOps:
@@ -71,7 +73,9 @@ class PtbOps:
         await self._call(self.bot.answer_callback_query(callback_id, text=text or None))
 
     async def send_document(self, chat_id: int, filename: str, content: bytes, caption: str) -> None:
-        await self._call(self.bot.send_document(chat_id, InputFile(content, filename=filename), caption=caption or None))
+        await self._call(
+            self.bot.send_document(chat_id, InputFile(content, filename=filename), caption=caption or None)
+        )
 
 
 def message_event(message: Message, edited: bool) -> Incoming | None:
@@ -80,10 +84,18 @@ def message_event(message: Message, edited: bool) -> Incoming | None:
         return None
     private = message.chat.type == "private"
     if message.text is not None:
-        return text_event(user.id, message.chat.id, message.text, language_code=user.language_code,
-                          private=private, edited=edited)
-    return Incoming(user.id, message.chat.id, "media", message.caption or "",
-                    language_code=user.language_code, private=private, edited=edited)
+        return text_event(
+            user.id, message.chat.id, message.text, language_code=user.language_code, private=private, edited=edited
+        )
+    return Incoming(
+        user.id,
+        message.chat.id,
+        "media",
+        message.caption or "",
+        language_code=user.language_code,
+        private=private,
+        edited=edited,
+    )
 
 
 def build_application(app: App) -> Application:  # type: ignore[type-arg]
@@ -122,9 +134,15 @@ def build_application(app: App) -> Application:  # type: ignore[type-arg]
         message = query.message
         chat_id = message.chat.id if message else query.from_user.id
         private = message.chat.type == "private" if message else True
-        inc = Incoming(query.from_user.id, chat_id, "button", data=query.data or "",
-                       language_code=query.from_user.language_code, private=private,
-                       message_id=message.message_id if message else None)
+        inc = Incoming(
+            query.from_user.id,
+            chat_id,
+            "button",
+            data=query.data or "",
+            language_code=query.from_user.language_code,
+            private=private,
+            message_id=message.message_id if message else None,
+        )
         await handle(inc, callback_id=query.id)
 
     async def on_member(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -132,9 +150,7 @@ def build_application(app: App) -> Application:  # type: ignore[type-arg]
         if member and member.chat.type == "private" and member.new_chat_member.status == "kicked":
             await runtime.mark_unreachable(member.from_user.id)
 
-    application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, on_message)
-    )
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, on_message))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.MY_CHAT_MEMBER))
     return application

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Protocol
 
 from handlers.types import Action, Document, Keyboard, Notice, Reply
@@ -88,18 +89,16 @@ async def deliver(
         if isinstance(action, Reply):
             await _send_reply(ops, chat_id, action, message_id)
         elif isinstance(action, Document):
-            doc = action
-            await _retrying(lambda: ops.send_document(chat_id, doc.filename, doc.content, doc.caption))
+            await _retrying(partial(ops.send_document, chat_id, action.filename, action.content, action.caption))
         elif isinstance(action, Notice) and callback_id is None:
-            await _retrying(lambda: ops.send_text(chat_id, action.text, []))
+            await _retrying(partial(ops.send_text, chat_id, action.text, []))
 
 
 async def _send_reply(ops: TelegramOps, chat_id: int, reply: Reply, message_id: int | None) -> None:
     parts = split_text(reply.text)
     keyboard = rows(reply.buttons)
-    if reply.edit and message_id is not None and len(parts) == 1:
-        if await _retrying(lambda: ops.edit_text(chat_id, message_id, parts[0], keyboard)):
-            return
+    editable = reply.edit and message_id is not None and len(parts) == 1
+    if editable and await _retrying(partial(ops.edit_text, chat_id, message_id, parts[0], keyboard)):
+        return
     for i, part in enumerate(parts):
-        markup = keyboard if i == len(parts) - 1 else []
-        await _retrying(lambda: ops.send_text(chat_id, part, markup))
+        await _retrying(partial(ops.send_text, chat_id, part, keyboard if i == len(parts) - 1 else []))

@@ -80,9 +80,7 @@ class Runtime:
 
     async def purge_inactive(self) -> int:
         async with self.sessionmaker() as session:
-            count = await Repo(session).purge_inactive(
-                retention_cutoff(datetime.now(UTC), self.policy.retention_days)
-            )
+            count = await Repo(session).purge_inactive(retention_cutoff(datetime.now(UTC), self.policy.retention_days))
             await session.commit()
         if count:
             log.info("deleted %d inactive users", count)

@@ -10,7 +10,8 @@ from bot.app import App
 def start_scheduler(app: App) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=app.settings.timezone)
     # Privacy: delete people who have not used lotse for LOTSE_RETENTION_DAYS, once a night.
-    scheduler.add_job(app.runtime.purge_inactive, "cron", hour=3, minute=17, id="purge-inactive",
-                      coalesce=True, max_instances=1)
+    scheduler.add_job(
+        app.runtime.purge_inactive, "cron", hour=3, minute=17, id="purge-inactive", coalesce=True, max_instances=1
+    )
     scheduler.start()
     return scheduler

@@ -15,9 +15,7 @@ FSI, PDI = "\u2068", "\u2069"
 
 # A run starts with a Latin letter, digit, "/", "+" or "@" and may contain spaces and
 # typical punctuation of addresses and phone numbers, but ends on a letter or digit.
-_LTR_RUN = re.compile(
-    r"[/+@]?[0-9A-Za-zÀ-ɏ](?:[0-9A-Za-zÀ-ɏ _.,:/@+\-()&]*[0-9A-Za-zÀ-ɏ)])?"
-)
+_LTR_RUN = re.compile(r"[/+@]?[0-9A-Za-zÀ-ɏ](?:[0-9A-Za-zÀ-ɏ _.,:/@+\-()&]*[0-9A-Za-zÀ-ɏ)])?")
 
 
 def isolate(value: str) -> str:

@@ -15,10 +15,7 @@ ROLE = "role:"
 def languages(prefix: str, current: str) -> Keyboard:
     """All languages, two per row, the current (or guessed) one first and ticked."""
     codes = [current] + [c for c in LANGUAGES if c != current]
-    buttons = [
-        Button(("✓ " if code == current else "") + LANGUAGES[code].native_name, prefix + code)
-        for code in codes
-    ]
+    buttons = [Button(("✓ " if code == current else "") + LANGUAGES[code].native_name, prefix + code) for code in codes]
     return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
 
 

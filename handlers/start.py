@@ -51,9 +51,7 @@ async def consent_given(ctx: Context, telegram_id: int) -> list[Action]:
         ctx.user = await ctx.repo.add_user(telegram_id, ctx.lang, ctx.now)
         if telegram_id in ctx.policy.coordinators:
             ctx.user.role = Role.coordinator
-    return [
-        Reply(ctx.t._("Please choose your language:"), kb.languages(kb.ONBOARD_LANG, ctx.lang), edit=True)
-    ]
+    return [Reply(ctx.t._("Please choose your language:"), kb.languages(kb.ONBOARD_LANG, ctx.lang), edit=True)]
 
 
 async def consent_refused(ctx: Context) -> list[Action]:
@@ -96,11 +94,14 @@ def welcome(ctx: Context, edit: bool = False) -> Reply:
     role = user.role if user else None
     if role == Role.volunteer:
         office = "\n".join(ctx.region.office.lines())
-        text = t._(
-            "Thank you for wanting to help newcomers in %(town)s! Until volunteer "
-            "registration opens in this bot, please contact the integration office:",
-            town=ctx.region.town,
-        ) + f"\n{office}"
+        text = (
+            t._(
+                "Thank you for wanting to help newcomers in %(town)s! Until volunteer "
+                "registration opens in this bot, please contact the integration office:",
+                town=ctx.region.town,
+            )
+            + f"\n{office}"
+        )
     elif role == Role.coordinator:
         text = t._("Welcome! You are registered as a coordinator of the integration office.")
     else:

@@ -69,6 +69,7 @@ class FakeBotAPI:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Future[None]] = set()
 
     # --- life cycle -----------------------------------------------------------------
     def start(self) -> str:
@@ -126,8 +127,14 @@ class FakeBotAPI:
             return {"id": user_id, "type": "private", "first_name": f"User{user_id}"}
         return {"id": -user_id, "type": chat_type, "title": "Some group"}
 
-    def send(self, user_id: int, language_code: str | None = "en", chat_type: str = "private",
-             edited: bool = False, **content: Any) -> None:
+    def send(
+        self,
+        user_id: int,
+        language_code: str | None = "en",
+        chat_type: str = "private",
+        edited: bool = False,
+        **content: Any,
+    ) -> None:
         """Deliver a message update with arbitrary content (text=..., photo=[...], sticker={...})."""
         message = {
             "message_id": next(self._message_ids),
@@ -187,7 +194,9 @@ class FakeBotAPI:
             with self._lock:
                 pending, self._updates = self._updates, []
             for update in pending:
-                asyncio.ensure_future(self._post_webhook(update))
+                task = asyncio.ensure_future(self._post_webhook(update))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
         assert self._new_update is not None
         self._new_update.set()
 
@@ -277,9 +286,15 @@ class FakeBotAPI:
         return web.json_response({"ok": True, "result": result})
 
     async def _m_getMe(self, _: dict[str, Any]) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "lotse", "username": "lotse_test_bot",
-                "can_join_groups": False, "can_read_all_group_messages": False,
-                "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "lotse",
+            "username": "lotse_test_bot",
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -313,8 +328,11 @@ class FakeBotAPI:
         return True
 
     async def _m_getWebhookInfo(self, _: dict[str, Any]) -> dict[str, Any]:
-        return {"url": self.webhook[0] if self.webhook else "", "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self.webhook[0] if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     async def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         with self._lock:
@@ -341,8 +359,11 @@ class FakeBotAPI:
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "lotse", "username": "lotse_test_bot"},
         }
         if msg.document:
-            body["document"] = {"file_id": f"f{msg.message_id}", "file_unique_id": f"u{msg.message_id}",
-                                "file_name": msg.document[0]}
+            body["document"] = {
+                "file_id": f"f{msg.message_id}",
+                "file_unique_id": f"u{msg.message_id}",
+                "file_name": msg.document[0],
+            }
             if msg.text:
                 body["caption"] = msg.text
         else:
@@ -397,8 +418,9 @@ class FakeBotAPI:
             return refused
         filename, content = params["document"]
         with self._lock:
-            msg = BotMessage(chat_id, next(self._message_ids), str(params.get("caption") or ""),
-                             document=(filename, content))
+            msg = BotMessage(
+                chat_id, next(self._message_ids), str(params.get("caption") or ""), document=(filename, content)
+            )
             self.messages[chat_id].append(msg)
             self._lock.notify_all()
         return self._message_json(msg)

@@ -69,7 +69,9 @@ async def test_onboarding_stores_choice_and_the_choice_wins_over_telegram_langua
     labels = [b.label for row in picker[0].buttons for b in row]  # type: ignore[union-attr]
     assert labels[0] == "✓ Русский" and len(labels) == 10
     role_prompt = await press(app, "onboard-lang:uk", lang="ru")
-    assert texts(role_prompt).startswith(T("uk")._("Are you new in %(town)s, or would you like to help newcomers as a volunteer?", town="Soest")[:10])
+    assert texts(role_prompt).startswith(
+        T("uk")._("Are you new in %(town)s, or would you like to help newcomers as a volunteer?", town="Soest")[:10]
+    )
     await press(app, "role:newcomer", lang="ru")
     user = await stored(app, 42)
     assert user is not None and user.language == "uk" and user.role == "newcomer" and user.consent_at
@@ -93,14 +95,21 @@ async def test_arabic_replies_isolate_left_to_right_parts(app: App) -> None:
 
 def test_arabic_plural_forms_cover_all_six_categories() -> None:
     ar = T("ar")
-    forms = {n: ar.n_("If you do not use lotse for %(n)d day, your data is deleted automatically.",
-                      "If you do not use lotse for %(n)d days, your data is deleted automatically.", n)
-             for n in (0, 1, 2, 3, 11, 100)}
+    forms = {
+        n: ar.n_(
+            "If you do not use lotse for %(n)d day, your data is deleted automatically.",
+            "If you do not use lotse for %(n)d days, your data is deleted automatically.",
+            n,
+        )
+        for n in (0, 1, 2, 3, 11, 100)
+    }
     assert len(set(forms.values())) >= 5  # zero and "other" may share a noun form, the rest differ
     assert "أيام" in forms[3] and "يومين" in forms[2] and "يومًا" in forms[11]
     uk = T("uk")
-    msg = ("If you do not use lotse for %(n)d day, your data is deleted automatically.",
-           "If you do not use lotse for %(n)d days, your data is deleted automatically.")
+    msg = (
+        "If you do not use lotse for %(n)d day, your data is deleted automatically.",
+        "If you do not use lotse for %(n)d days, your data is deleted automatically.",
+    )
     assert "днів" in uk.n_(*msg, 365) and "дні" in uk.n_(*msg, 22) and "день" in uk.n_(*msg, 21)
 
 
@@ -169,7 +178,9 @@ async def test_handler_error_apologises_in_the_users_language_and_logs_no_text(
     monkeypatch.setattr(handlers.dispatch.qa, "question", broken)
     with caplog.at_level(logging.ERROR):
         actions = await say(app, "secret question +49 170 1234567", lang="en")
-    assert texts(actions).startswith(T("fa")._("Sorry, something went wrong on my side. Please try again in a moment.")[:8])
+    assert texts(actions).startswith(
+        T("fa")._("Sorry, something went wrong on my side. Please try again in a moment.")[:8]
+    )
     assert "ValueError" in caplog.text
     assert "secret" not in caplog.text and "1234567" not in caplog.text and "42" not in caplog.text
     monkeypatch.undo()

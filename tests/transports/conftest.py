@@ -120,5 +120,3 @@ def new_user(request: pytest.FixtureRequest) -> Iterator[Callable[..., TelegramU
     yield make
     for console in consoles:
         console.close()
-
-

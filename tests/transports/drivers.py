@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from tests.botapi import FakeBotAPI
 
 # The `lotse` installed beside the Python running the tests (the project's virtualenv).
-LOTSE = shutil.which("lotse", path=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])) or "lotse"
+_PATH = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+LOTSE = shutil.which("lotse", path=_PATH) or "lotse"
 
 
 @dataclass
@@ -87,7 +88,9 @@ class ConsoleUser:
         locale_env = {"LANG": f"{language_code}.UTF-8" if language_code else "C.UTF-8", "LC_ALL": ""}
         self.proc = subprocess.Popen(
             [LOTSE, "chat", "--user-id", str(user_id)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env={**os.environ, **env, **locale_env, "PYTHONIOENCODING": "utf-8"},
         )
         self._out = bytearray()
