@@ -201,13 +201,20 @@ class FakeBotAPI:
         self._new_update.set()
 
     async def _post_webhook(self, update: dict[str, Any]) -> None:
+        """Deliver one update to the webhook; like Telegram, retry while the bot is unreachable."""
         assert self.webhook is not None and self._http is not None
         url, secret = self.webhook
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
-        async with self._http.post(url, json=update, headers=headers) as response:
-            if response.status != 200:
-                with self._lock:
-                    self.webhook_rejections += 1
+        for attempt in range(50):
+            try:
+                async with self._http.post(url, json=update, headers=headers) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(min(0.1 * (attempt + 1), 1.0))
+        with self._lock:
+            self.webhook_rejections += 1
 
     def post_webhook_with_secret(self, update: dict[str, Any], secret: str | None) -> int:
         """Post an update to the webhook with a chosen secret; returns the HTTP status."""
@@ -320,6 +327,7 @@ class FakeBotAPI:
     async def _m_setWebhook(self, params: dict[str, Any]) -> bool:
         with self._lock:
             self.webhook = (params["url"], params.get("secret_token"))
+            self._lock.notify_all()
         return True
 
     async def _m_deleteWebhook(self, _: dict[str, Any]) -> bool:

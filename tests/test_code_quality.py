@@ -12,12 +12,14 @@ BIN = Path(sys.executable).parent
 
 
 def test_ruff_is_clean() -> None:
-    result = subprocess.run([BIN / "ruff", "check", "--output-format", "concise", "."], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [BIN / "ruff", "check", "--output-format", "concise", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_import_contracts_hold() -> None:
-    result = subprocess.run([BIN / "lint-imports"], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [BIN / "lint-imports"], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
