@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,13 @@ class LoadServer(FakeBotAPI):
 
 
 def run_load(
-    command: list[str], env: dict[str, str], users: int, messages: int, prepare: bool, log: Path
+    command: list[str],
+    env: dict[str, str],
+    users: int,
+    messages: int,
+    prepare: bool,
+    log: Path,
+    first_user: int = 1_000_000,
 ) -> tuple[float, float]:
     """Start the bot, optionally onboard the users (not timed), run the load; returns (rate, seconds)."""
     server = LoadServer(messages)
@@ -73,7 +80,7 @@ def run_load(
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         server.wait_for(lambda: "ar" in server.commands and "uk" in server.commands, timeout=120)
-        ids = list(range(1_000_000, 1_000_000 + users))
+        ids = list(range(first_user, first_user + users))
         if prepare:  # consent + language + role, so that every timed message hits a stored user
             for user in ids:
                 server.send_text(user, "/start")
@@ -102,6 +109,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--transport", choices=["aiogram", "ptb"], default="aiogram")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs of both bots; medians are reported")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,23 +127,38 @@ def main() -> None:
             "LOTSE_DATABASE_URL": database_url,
             "LOTSE_LOG_LEVEL": "WARNING",
         }
-        echo_rate, echo_s = run_load(
-            [sys.executable, "-m", "bench.echo_bot"],
-            env,
-            args.users,
-            args.messages,
-            prepare=False,
-            log=Path(tmp) / "echo.log",
-        )
-        lotse_rate, lotse_s = run_load(
-            [LOTSE, "run"], env, args.users, args.messages, prepare=True, log=Path(tmp) / "lotse.log"
-        )
+        echo_rates, lotse_rates = [], []
+        for round_ in range(args.rounds):
+            echo_rate, _ = run_load(
+                [sys.executable, "-m", "bench.echo_bot"],
+                env,
+                args.users,
+                args.messages,
+                prepare=False,
+                log=Path(tmp) / "echo.log",
+            )
+            # a fresh set of users every round, so that each round onboards (writes) them anew
+            lotse_rate, _ = run_load(
+                [LOTSE, "run"],
+                env,
+                args.users,
+                args.messages,
+                prepare=True,
+                log=Path(tmp) / "lotse.log",
+                first_user=1_000_000 + round_ * args.users,
+            )
+            echo_rates.append(echo_rate)
+            lotse_rates.append(lotse_rate)
+            print(f"round {round_ + 1}: echo {echo_rate:7.1f}/s  lotse {lotse_rate:7.1f}/s", flush=True)
 
     total = args.users * args.messages
     print(f"load: {args.users} users x {args.messages} messages = {total} updates, closed loop, no rate limits")
-    print(f"bare aiogram echo bot : {echo_rate:8.1f} updates/s ({echo_s:.2f} s)")
-    print(f"lotse ({args.transport}, {database_url.split(':', 1)[0]}): {lotse_rate:8.1f} updates/s ({lotse_s:.2f} s)")
-    print(f"ratio lotse / echo    : {lotse_rate / echo_rate:8.2f}  (goal >= 0.5)")
+    echo, lotse = statistics.median(echo_rates), statistics.median(lotse_rates)
+    print(f"bare aiogram echo bot : {echo:8.1f} updates/s (median of {args.rounds})")
+    print(
+        f"lotse ({args.transport}, {database_url.split(':', 1)[0]}): {lotse:8.1f} updates/s (median of {args.rounds})"
+    )
+    print(f"ratio lotse / echo    : {lotse / echo:8.2f}  (goal >= 0.5)")
 
 
 if __name__ == "__main__":

@@ -27,10 +27,7 @@ COMMANDS: dict[str, Handler] = {
 
 async def dispatch(inc: Incoming, ctx: Context) -> list[Action]:
     """Load the user, route the event, and lay out right-to-left replies."""
-    ctx.user = await ctx.repo.user(inc.user_id)
-    if ctx.user is not None:
-        ctx.user.last_seen_at = ctx.now
-        ctx.user.active = True
+    ctx.user = await ctx.repo.touch(inc.user_id, ctx.now)
     ctx.lang = (ctx.user and ctx.user.language) or supported(inc.language_code) or DEFAULT_LANGUAGE
     actions = await _route(inc, ctx)
     return [_lay_out(action) for action in actions] if is_rtl(ctx.lang) else actions

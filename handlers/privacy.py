@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import keyboards as kb
 from handlers.context import Context
-from handlers.dates import date_time
+from handlers.dates import date_time, long_date
 from handlers.languages import LANGUAGES
 from handlers.start import privacy_text, role_name
 from handlers.types import Action, Reply
@@ -26,7 +26,7 @@ async def my_data(ctx: Context) -> list[Action]:
         language=LANGUAGES[ctx.lang].native_name,
         role=role_name(ctx, user.role),
         consent=date_time(user.consent_at, lang, tz),
-        last_seen=date_time(user.last_seen_at, lang, tz),
+        last_seen=long_date(user.last_seen_at.date(), lang),
     )
     return [Reply(text)]
 

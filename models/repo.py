@@ -19,8 +19,17 @@ class Repo:
         result = await self.session.exec(select(User).where(User.telegram_id == telegram_id))
         return result.first()
 
+    async def touch(self, telegram_id: int, now: datetime) -> User | None:
+        """The user, marked as seen today and reachable again. Writes at most once a day per
+        user, so that the common case, a question, costs one read."""
+        user = await self.user(telegram_id)
+        today = seen_day(now)
+        if user is not None and (user.last_seen_at != today or not user.active):
+            user.last_seen_at, user.active = today, True
+        return user
+
     async def add_user(self, telegram_id: int, language: str | None, now: datetime) -> User:
-        user = User(telegram_id=telegram_id, language=language, consent_at=now, last_seen_at=now)
+        user = User(telegram_id=telegram_id, language=language, consent_at=now, last_seen_at=seen_day(now))
         self.session.add(user)
         await self.session.flush()
         return user
@@ -39,6 +48,10 @@ class Repo:
             delete(User).where(User.last_seen_at < before)  # type: ignore[call-overload]
         )
         return result.rowcount or 0
+
+
+def seen_day(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def retention_cutoff(now: datetime, days: int) -> datetime:

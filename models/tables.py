@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, DateTime
+from sqlalchemy import BigInteger, Column, DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -15,8 +15,25 @@ class Role(StrEnum):
     coordinator = "coordinator"
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite by itself returns naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime; use datetime.now(UTC)")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 def _utc_column(nullable: bool = True) -> Column:  # type: ignore[type-arg]
-    return Column(DateTime(timezone=True), nullable=nullable)
+    return Column(UTCDateTime(), nullable=nullable)
 
 
 class User(SQLModel, table=True):
@@ -29,6 +46,7 @@ class User(SQLModel, table=True):
     role: str | None = Field(default=None, max_length=16)
     language: str | None = Field(default=None, max_length=8)
     consent_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    # Only the day (midnight UTC) is kept: enough for the retention period, and less to know.
     last_seen_at: datetime = Field(sa_column=_utc_column(nullable=False))
     # False once Telegram says the user blocked the bot: nothing more is sent to them.
     active: bool = Field(default=True)
