@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
+from bot.locks import make_locks
 from bot.runtime import Runtime
 from content.region import load_region
 from handlers.context import Policy
@@ -21,6 +22,7 @@ class App:
     runtime: Runtime
 
     async def close(self) -> None:
+        await self.runtime.locks.close()
         await self.engine.dispose()
 
 
@@ -36,5 +38,7 @@ async def build(settings: Settings, *, console: bool = False, migrate: bool | No
         timezone=settings.timezone,
         console=console,
     )
-    runtime = Runtime(make_sessionmaker(engine), Translator(), load_region(settings.region), policy)
+    runtime = Runtime(
+        make_sessionmaker(engine), Translator(), load_region(settings.region), policy, make_locks(settings.redis_url)
+    )
     return App(settings, engine, runtime)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import traceback
-import weakref
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.locks import LocalLocks, UserLocks
 from content.region import Region
 from handlers.context import Context, Policy
 from handlers.dispatch import apology, dispatch
@@ -36,40 +35,38 @@ class Runtime:
         translator: Translator,
         region: Region,
         policy: Policy,
+        locks: UserLocks | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.translator = translator
         self.region = region
         self.policy = policy
-        # One lock per user keeps each user's events in order while users run concurrently.
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.locks = locks or LocalLocks()
 
     def _context(self, session: AsyncSession) -> Context:
         return Context(Repo(session), self.translator, self.region, datetime.now(UTC), self.policy)
 
     async def process(self, inc: Incoming) -> list[Action]:
-        lock = self._locks.setdefault(inc.user_id, asyncio.Lock())
-        async with lock:
-            ctx: Context | None = None
-            try:
-                async with self.sessionmaker() as session:
-                    ctx = self._context(session)
-                    actions = await dispatch(inc, ctx)
-                    await session.commit()
-                    return actions
-            except Exception as exc:  # noqa: BLE001 - the bot must keep running
-                # The exception text can quote the user's message (SQL parameters, say):
-                # log its type and stack only.
-                log.error(
-                    "handler failed: %s on %s from %s\n%s",
-                    type(exc).__name__,
-                    inc.kind,
-                    pseudonym(inc.user_id),
-                    "".join(traceback.format_tb(exc.__traceback__)),
-                )
-                known = ctx is not None and ctx.user is not None
-                lang = ctx.lang if ctx and known else supported(inc.language_code) or DEFAULT_LANGUAGE
-                return apology(self.translator(lang))
+        ctx: Context | None = None
+        try:
+            async with self.locks.hold(str(inc.user_id)), self.sessionmaker() as session:
+                ctx = self._context(session)
+                actions = await dispatch(inc, ctx)
+                await session.commit()
+                return actions
+        except Exception as exc:  # noqa: BLE001 - the bot must keep running
+            # The exception text can quote the user's message (SQL parameters, say):
+            # log its type and stack only.
+            log.error(
+                "handler failed: %s on %s from %s\n%s",
+                type(exc).__name__,
+                inc.kind,
+                pseudonym(inc.user_id),
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+            known = ctx is not None and ctx.user is not None
+            lang = ctx.lang if ctx and known else supported(inc.language_code) or DEFAULT_LANGUAGE
+            return apology(self.translator(lang))
 
     async def mark_unreachable(self, telegram_id: int) -> None:
         """Telegram answered 403: the user blocked the bot; send them nothing more."""
