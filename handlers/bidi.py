@@ -22,9 +22,22 @@ def isolate(value: str) -> str:
     return f"{FSI}{value}{PDI}"
 
 
+def _isolate_run(match: re.Match[str]) -> str:
+    run, tail = match.group(0), ""
+    # In "(… 2019)" the closing parenthesis belongs to the surrounding right-to-left text.
+    while run.endswith(")") and run.count(")") > run.count("("):
+        stripped = run[:-1].rstrip()
+        run, tail = stripped, run[len(stripped) :] + tail
+    # A lone number ("3", "23/11/2026" as Babel writes it, "11:30") stays as it is: digits
+    # already read left to right. Words, commands and grouped numbers ("02921 103 2218") are isolated.
+    if not re.search(r"[A-Za-zÀ-ɏ]|\d\s+\d", run):
+        return run + tail
+    return isolate(run) + tail
+
+
 def isolate_ltr_runs(text: str) -> str:
     """Wrap every left-to-right run of an RTL text in an isolate. Apply once, to the final text."""
-    return _LTR_RUN.sub(lambda m: isolate(m.group(0)), text)
+    return _LTR_RUN.sub(_isolate_run, text)
 
 
 def strip_isolates(text: str) -> str:
