@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -58,6 +59,7 @@ async def _serve(settings: Settings) -> None:
         from bot.aiogram_app import run as run_transport
 
     application = await build(settings)
+    tune_garbage_collector()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -70,6 +72,20 @@ async def _serve(settings: Settings) -> None:
         scheduler.shutdown(wait=False)
         await application.close()
         logging.getLogger("lotse").info("lotse stopped")
+
+
+def tune_garbage_collector() -> None:
+    """Keep Python's cycle collector from eating the CPU of a long-running bot.
+
+    The Telegram libraries create hundreds of thousands of long-lived objects at import and
+    every update allocates many short-lived ones, so with the default thresholds (700) the
+    collector ran ~900 times for 2,000 updates and halved throughput (bench/throughput.py).
+    Objects alive after start-up are frozen out of its view, and it runs every 50,000
+    allocations instead; cyclic garbage is then freed a little later, which costs little memory.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
 
 
 @app.command()
