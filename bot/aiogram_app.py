@@ -22,9 +22,8 @@ from aiogram.types import (
 from aiohttp import web
 
 from bot.app import App
-from bot.events import text_event
-from bot.render import RetryLater, Rows, Unreachable, deliver
-from handlers.types import Incoming
+from bot.events import button_event, message_event
+from bot.render import RetryLater, Rows, Unreachable, respond
 
 log = logging.getLogger("lotse.aiogram")
 
@@ -74,63 +73,22 @@ class AiogramOps:
         await self._call(self.bot.send_document(chat_id, BufferedInputFile(content, filename), caption=caption or None))
 
 
-def message_event(message: Message, edited: bool = False) -> Incoming | None:
-    user = message.from_user
-    if user is None or user.is_bot:
-        return None
-    private = message.chat.type == "private"
-    if message.text is not None:
-        return text_event(
-            user.id, message.chat.id, message.text, language_code=user.language_code, private=private, edited=edited
-        )
-    return Incoming(
-        user.id,
-        message.chat.id,
-        "media",
-        message.caption or "",
-        language_code=user.language_code,
-        private=private,
-        edited=edited,
-    )
-
-
 def build_dispatcher(app: App, bot: Bot) -> Dispatcher:
     runtime = app.runtime
     ops = AiogramOps(bot)
     router = Router(name="lotse")
 
-    async def handle(inc: Incoming | None, callback_id: str | None = None) -> None:
-        if inc is None:
-            return
-        actions = await runtime.process(inc)
-        try:
-            await deliver(ops, inc.chat_id, actions, callback_id=callback_id, message_id=inc.message_id)
-        except Unreachable:
-            await runtime.mark_unreachable(inc.user_id)
-
     @router.message()
     async def on_message(message: Message) -> None:
-        await handle(message_event(message))
+        await respond(runtime, ops, message_event(message))
 
     @router.edited_message()
     async def on_edited(message: Message) -> None:
-        await handle(message_event(message, edited=True))
+        await respond(runtime, ops, message_event(message, edited=True))
 
     @router.callback_query()
     async def on_button(query: CallbackQuery) -> None:
-        message = query.message
-        chat_id = message.chat.id if message else query.from_user.id
-        private = message.chat.type == "private" if message else True
-        inc = Incoming(
-            query.from_user.id,
-            chat_id,
-            "button",
-            data=query.data or "",
-            language_code=query.from_user.language_code,
-            private=private,
-            message_id=message.message_id if message else None,
-        )
-        await handle(inc, callback_id=query.id)
+        await respond(runtime, ops, button_event(query), callback_id=query.id)
 
     @router.my_chat_member()
     async def on_member(update: ChatMemberUpdated) -> None:

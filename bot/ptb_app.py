@@ -12,7 +12,6 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
-    Message,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter
@@ -27,9 +26,8 @@ from telegram.ext import (
 )
 
 from bot.app import App
-from bot.events import text_event
-from bot.render import RetryLater, Rows, Unreachable, deliver
-from handlers.types import Incoming
+from bot.events import button_event, message_event
+from bot.render import RetryLater, Rows, Unreachable, respond
 
 log = logging.getLogger("lotse.ptb")
 
@@ -78,26 +76,6 @@ class PtbOps:
         )
 
 
-def message_event(message: Message, edited: bool) -> Incoming | None:
-    user = message.from_user
-    if user is None or user.is_bot:
-        return None
-    private = message.chat.type == "private"
-    if message.text is not None:
-        return text_event(
-            user.id, message.chat.id, message.text, language_code=user.language_code, private=private, edited=edited
-        )
-    return Incoming(
-        user.id,
-        message.chat.id,
-        "media",
-        message.caption or "",
-        language_code=user.language_code,
-        private=private,
-        edited=edited,
-    )
-
-
 def build_application(app: App) -> Application:  # type: ignore[type-arg]
     settings = app.settings
     api = settings.telegram_api_url
@@ -113,37 +91,16 @@ def build_application(app: App) -> Application:  # type: ignore[type-arg]
     runtime = app.runtime
     ops = PtbOps(application)
 
-    async def handle(inc: Incoming | None, callback_id: str | None = None) -> None:
-        if inc is None:
-            return
-        actions = await runtime.process(inc)
-        try:
-            await deliver(ops, inc.chat_id, actions, callback_id=callback_id, message_id=inc.message_id)
-        except Unreachable:
-            await runtime.mark_unreachable(inc.user_id)
-
     async def on_message(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None:
-            await handle(message_event(update.message, edited=False))
+            await respond(runtime, ops, message_event(update.message, edited=False))
         elif update.edited_message is not None:
-            await handle(message_event(update.edited_message, edited=True))
+            await respond(runtime, ops, message_event(update.edited_message, edited=True))
 
     async def on_button(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
-        message = query.message
-        chat_id = message.chat.id if message else query.from_user.id
-        private = message.chat.type == "private" if message else True
-        inc = Incoming(
-            query.from_user.id,
-            chat_id,
-            "button",
-            data=query.data or "",
-            language_code=query.from_user.language_code,
-            private=private,
-            message_id=message.message_id if message else None,
-        )
-        await handle(inc, callback_id=query.id)
+        await respond(runtime, ops, button_event(query), callback_id=query.id)
 
     async def on_member(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         member = update.my_chat_member

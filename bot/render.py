@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Protocol
 
-from handlers.types import Action, Document, Keyboard, Notice, Reply
+from bot.runtime import Runtime
+from handlers.types import Action, Document, Incoming, Keyboard, Notice, Reply
 
 log = logging.getLogger("lotse.render")
 
@@ -92,6 +93,17 @@ async def deliver(
             await _retrying(partial(ops.send_document, chat_id, action.filename, action.content, action.caption))
         elif isinstance(action, Notice) and callback_id is None:
             await _retrying(partial(ops.send_text, chat_id, action.text, []))
+
+
+async def respond(runtime: Runtime, ops: TelegramOps, inc: Incoming | None, callback_id: str | None = None) -> None:
+    """The whole round for one update: process it, send the actions, note a blocked user."""
+    if inc is None:
+        return
+    actions = await runtime.process(inc)
+    try:
+        await deliver(ops, inc.chat_id, actions, callback_id=callback_id, message_id=inc.message_id)
+    except Unreachable:
+        await runtime.mark_unreachable(inc.user_id)
 
 
 async def _send_reply(ops: TelegramOps, chat_id: int, reply: Reply, message_id: int | None) -> None:
