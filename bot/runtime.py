@@ -7,6 +7,7 @@ import logging
 import traceback
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -46,13 +47,24 @@ class Runtime:
     def _context(self, session: AsyncSession) -> Context:
         return Context(Repo(session), self.translator, self.region, datetime.now(UTC), self.policy)
 
+    async def _handle(self, inc: Incoming) -> tuple[Context, list[Action]]:
+        async with self.sessionmaker() as session:
+            ctx = self._context(session)
+            actions = await dispatch(inc, ctx)
+            await session.commit()
+            return ctx, actions
+
     async def process(self, inc: Incoming) -> list[Action]:
         ctx: Context | None = None
         try:
-            async with self.locks.hold(str(inc.user_id)), self.sessionmaker() as session:
-                ctx = self._context(session)
-                actions = await dispatch(inc, ctx)
-                await session.commit()
+            async with self.locks.hold(str(inc.user_id)):
+                try:
+                    ctx, actions = await self._handle(inc)
+                except DBAPIError as exc:
+                    if not exc.connection_invalidated:
+                        raise
+                    log.warning("database connection lost; retrying on a new one")
+                    ctx, actions = await self._handle(inc)
                 return actions
         except Exception as exc:  # noqa: BLE001 - the bot must keep running
             # The exception text can quote the user's message (SQL parameters, say):

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -214,3 +215,24 @@ def test_command_menu_in_every_language() -> None:
         assert [name for name, _ in menu] == ["start", "language", "help", "privacy", "mydata", "delete"]
         assert all(0 < len(text) <= 256 for _, text in menu)
         assert menu != command_menu(T("en"))
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_lost_database_connections_are_replaced(
+    app: App, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a database restart the pooled connections are dead; the next message still works."""
+    await onboard(app)
+    admin = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        killed = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert killed >= 1
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            assert "integration office" in texts(await say(app, "Kita?"))
+    assert "database connection lost" in caplog.text
