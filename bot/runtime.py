@@ -47,25 +47,24 @@ class Runtime:
     def _context(self, session: AsyncSession) -> Context:
         return Context(Repo(session), self.translator, self.region, datetime.now(UTC), self.policy)
 
-    async def _handle(self, inc: Incoming) -> tuple[Context, list[Action]]:
+    async def _handle(self, inc: Incoming, contexts: list[Context]) -> list[Action]:
         async with self.sessionmaker() as session:
-            ctx = self._context(session)
-            actions = await dispatch(inc, ctx)
+            contexts.append(self._context(session))
+            actions = await dispatch(inc, contexts[-1])
             await session.commit()
-            return ctx, actions
+            return actions
 
     async def process(self, inc: Incoming) -> list[Action]:
-        ctx: Context | None = None
+        contexts: list[Context] = []  # the apology below speaks the language found so far
         try:
             async with self.locks.hold(str(inc.user_id)):
                 try:
-                    ctx, actions = await self._handle(inc)
+                    return await self._handle(inc, contexts)
                 except DBAPIError as exc:
                     if not exc.connection_invalidated:
                         raise
                     log.warning("database connection lost; retrying on a new one")
-                    ctx, actions = await self._handle(inc)
-                return actions
+                    return await self._handle(inc, contexts)
         except Exception as exc:  # noqa: BLE001 - the bot must keep running
             # The exception text can quote the user's message (SQL parameters, say):
             # log its type and stack only.
@@ -76,6 +75,7 @@ class Runtime:
                 pseudonym(inc.user_id),
                 "".join(traceback.format_tb(exc.__traceback__)),
             )
+            ctx = contexts[-1] if contexts else None
             known = ctx is not None and ctx.user is not None
             lang = ctx.lang if ctx and known else supported(inc.language_code) or DEFAULT_LANGUAGE
             return apology(self.translator(lang))
