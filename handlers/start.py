@@ -34,16 +34,20 @@ def consent_prompt(ctx: Context, preface: str = "") -> Reply:
     return Reply(f"{preface}\n\n{text}" if preface else text, kb.consent(ctx.t))
 
 
+def language_picker(ctx: Context, prefix: str, edit: bool = False) -> Reply:
+    return Reply(ctx.t._("Please choose your language:"), kb.languages(prefix, ctx.lang), edit=edit)
+
+
 async def start(ctx: Context) -> list[Action]:
     if ctx.user is None:
         return [consent_prompt(ctx)]
-    return [Reply(ctx.t._("Please choose your language:"), kb.languages(kb.ONBOARD_LANG, ctx.lang))]
+    return [language_picker(ctx, kb.ONBOARD_LANG)]
 
 
 async def language(ctx: Context) -> list[Action]:
     if ctx.user is None:
         return [consent_prompt(ctx)]
-    return [Reply(ctx.t._("Please choose your language:"), kb.languages(kb.LANG, ctx.lang))]
+    return [language_picker(ctx, kb.LANG)]
 
 
 async def consent_given(ctx: Context, telegram_id: int) -> list[Action]:
@@ -51,7 +55,7 @@ async def consent_given(ctx: Context, telegram_id: int) -> list[Action]:
         ctx.user = await ctx.repo.add_user(telegram_id, ctx.lang, ctx.now)
         if telegram_id in ctx.policy.coordinators:
             ctx.user.role = Role.coordinator
-    return [Reply(ctx.t._("Please choose your language:"), kb.languages(kb.ONBOARD_LANG, ctx.lang), edit=True)]
+    return [language_picker(ctx, kb.ONBOARD_LANG, edit=True)]
 
 
 async def consent_refused(ctx: Context) -> list[Action]:
@@ -154,7 +158,7 @@ def role_name(ctx: Context, role: str | None) -> str:
         Role.volunteer: t._("volunteer"),
         Role.coordinator: t._("coordinator"),
     }
-    return names.get(role, t._("not chosen yet")) if role else t._("not chosen yet")
+    return names.get(role) or t._("not chosen yet")
 
 
 def stale_button(ctx: Context) -> list[Action]:
