@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import Settings
 from bot.locks import make_locks
 from bot.runtime import Runtime
-from content.region import load_region
+from content.library import Library
 from handlers.context import Policy
 from handlers.i18n import Translator
 from models.db import make_engine, make_sessionmaker, upgrade
@@ -39,6 +39,6 @@ async def build(settings: Settings, *, console: bool = False, migrate: bool | No
         console=console,
     )
     runtime = Runtime(
-        make_sessionmaker(engine), Translator(), load_region(settings.region), policy, make_locks(settings.redis_url)
+        make_sessionmaker(engine), Translator(), Library(settings.region), policy, make_locks(settings.redis_url)
     )
     return App(settings, engine, runtime)

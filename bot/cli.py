@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import signal
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.config import SettingError, Settings, load_settings
+from content.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 app = typer.Typer(
     help="lotse: a chat bot for a town's newcomers, volunteer pilots and integration office.",
@@ -19,6 +26,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+content_app = typer.Typer(help="The content base: check it, import translations.", no_args_is_help=True)
+app.add_typer(content_app, name="content")
 
 
 def _settings() -> Settings:
@@ -64,6 +73,7 @@ async def _serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, _reload_content, application)
     scheduler = start_scheduler(application)
     logging.getLogger("lotse").info("lotse running (%s, region %s)", settings.transport, settings.region)
     try:
@@ -72,6 +82,15 @@ async def _serve(settings: Settings) -> None:
         scheduler.shutdown(wait=False)
         await application.close()
         logging.getLogger("lotse").info("lotse stopped")
+
+
+def _reload_content(application: App) -> None:
+    """SIGHUP: read the content files again; a broken file is left out and logged by name."""
+    pack = application.runtime.library.reload()
+    log = logging.getLogger("lotse")
+    log.info("content reloaded: %d topics", len(pack.topics))
+    for problem in pack.problems:
+        log.warning("content problem: %s", problem)
 
 
 def tune_garbage_collector() -> None:
@@ -128,3 +147,63 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
 
     asyncio.run(main())
     typer.echo(f"database at {revision}")
+
+
+@app.command()
+def ask(
+    question: str | None = typer.Argument(None, help="The question; without it, one question per line from stdin."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Answer in this language (de, en, ar, uk, fa, ru, tr, ps, ku, ti)."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help='One JSON object per line: {"topic", "lang", "confidence", "answer"}.'
+    ),
+) -> None:
+    """Answer a question from the content base, as the bot would (no database, nothing logged)."""
+    from bot.ask import Asker
+
+    settings = _settings()
+    if lang is not None and lang not in LANGUAGES:
+        typer.echo(f"lotse: --lang must be one of {', '.join(LANGUAGES)}", err=True)
+        raise typer.Exit(2)
+    asker = Asker(settings.region)
+    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for text in questions:
+        if question is None and not text.strip():
+            continue
+        result = asker.ask(text, lang)
+        if as_json:
+            typer.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            typer.echo(result["answer"] + ("\n" if question is None else ""))
+
+
+@content_app.command("check")
+def content_check() -> None:
+    """Validate every region pack: schema, every topic in every language, outdated translations, contacts."""
+    from content.check import check_all
+
+    problems, summary = check_all()
+    for line in summary:
+        typer.echo(line)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s):", err=True)
+        for problem in problems:
+            typer.echo(f"  - {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo("content ok")
+
+
+@content_app.command("import")
+def content_import(lang: str, delivery: Path) -> None:
+    """Write a translator's delivery (YAML) for LANG into the topic files, stamped with the source hash."""
+    import yaml
+
+    from content.translations import import_translations
+
+    try:
+        done = import_translations(lang, yaml.safe_load(delivery.read_text(encoding="utf-8")))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        typer.echo(f"lotse: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{lang}: {len(done)} entries imported")

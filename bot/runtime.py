@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.locks import LocalLocks, UserLocks
-from content.region import Region
+from content.languages import DEFAULT_LANGUAGE, supported
+from content.library import Library
 from handlers.context import Context, Policy
 from handlers.dispatch import apology, dispatch
 from handlers.i18n import Translator
-from handlers.languages import DEFAULT_LANGUAGE, supported
 from handlers.start import command_menu
 from handlers.types import Action, Incoming
 from models.repo import Repo, retention_cutoff
@@ -34,18 +34,18 @@ class Runtime:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         translator: Translator,
-        region: Region,
+        library: Library,
         policy: Policy,
         locks: UserLocks | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.translator = translator
-        self.region = region
+        self.library = library
         self.policy = policy
         self.locks = locks or LocalLocks()
 
     def _context(self, session: AsyncSession) -> Context:
-        return Context(Repo(session), self.translator, self.region, datetime.now(UTC), self.policy)
+        return Context(Repo(session), self.translator, self.library, datetime.now(UTC), self.policy)
 
     async def _handle(self, inc: Incoming, contexts: list[Context]) -> list[Action]:
         async with self.sessionmaker() as session:

@@ -1,10 +1,11 @@
-"""What a handler may use: the repository, the user, their language, the clock, the policy."""
+"""What a handler may use: the repository, the content, the user, their language, the clock, the policy."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from content.library import Library
 from content.region import Region
 from handlers.i18n import Text, Translator
 from models.repo import Repo
@@ -26,11 +27,15 @@ class Policy:
 class Context:
     repo: Repo
     translator: Translator
-    region: Region
+    library: Library
     now: datetime
     policy: Policy = field(default_factory=Policy)
     user: User | None = None
     lang: str = "en"
+
+    @property
+    def region(self) -> Region:
+        return self.library.pack.region
 
     @property
     def t(self) -> Text:

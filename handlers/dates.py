@@ -14,3 +14,7 @@ def long_date(value: date, lang: str) -> str:
 
 def date_time(value: datetime, lang: str, timezone: str) -> str:
     return format_datetime(value, format="medium", tzinfo=ZoneInfo(timezone), locale=lang)
+
+
+def short_date(value: date, lang: str) -> str:
+    return format_date(value, format="short", locale=lang)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+from content.languages import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, supported
 from handlers import keyboards as kb
-from handlers import privacy, qa, start
+from handlers import office, privacy, qa, start, topics
 from handlers.bidi import isolate_ltr_runs
 from handlers.context import Context
 from handlers.i18n import Text
-from handlers.languages import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, supported
 from handlers.types import Action, Incoming, Notice, Reply
 
 Handler = Callable[[Context], Awaitable[list[Action]]]
@@ -22,6 +22,9 @@ COMMANDS: dict[str, Handler] = {
     "privacy": privacy.privacy,
     "mydata": privacy.my_data,
     "delete": privacy.delete_request,
+    "topics": topics.topics,
+    "unanswered": office.unanswered,
+    "reload": office.reload,
 }
 
 
@@ -77,6 +80,14 @@ async def _button(inc: Incoming, ctx: Context) -> list[Action]:
         return await start.language_chosen(ctx, value)
     if prefix + ":" == kb.ROLE and value in ("newcomer", "volunteer"):
         return await start.role_chosen(ctx, value)
+    if prefix + ":" == qa.TOPIC:
+        return await qa.show_topic(ctx, value)
+    if prefix + ":" == topics.GROUP:
+        return await topics.group(ctx, value)
+    if prefix + ":" == qa.FEEDBACK:
+        return await qa.feedback(ctx, value)
+    if data == qa.ALL_TOPICS:
+        return [topics.overview(ctx)]
     if data == kb.DELETE_YES:
         return await privacy.delete_confirmed(ctx)
     if data == kb.DELETE_NO:

@@ -14,7 +14,7 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from handlers.languages import DEFAULT_LANGUAGE, LANGUAGES, is_rtl
+from content.languages import DEFAULT_LANGUAGE, LANGUAGES, is_rtl
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 

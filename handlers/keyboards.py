@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from content.languages import LANGUAGES
 from handlers.i18n import Text
-from handlers.languages import LANGUAGES
 from handlers.types import Button, Keyboard
 
 CONSENT_YES, CONSENT_NO = "consent:yes", "consent:no"

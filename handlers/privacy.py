@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from content.languages import LANGUAGES
 from handlers import keyboards as kb
 from handlers.context import Context
 from handlers.dates import date_time, long_date
-from handlers.languages import LANGUAGES
 from handlers.start import privacy_text, role_name
 from handlers.types import Action, Reply
 

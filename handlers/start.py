@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from content.languages import LANGUAGES
 from handlers import keyboards as kb
 from handlers.context import Context
 from handlers.i18n import Text
-from handlers.languages import LANGUAGES
 from handlers.types import Action, Notice, Reply
 from models.tables import Role
 
@@ -121,6 +121,7 @@ def command_menu(t: Text) -> list[tuple[str, str]]:
     """The commands everyone has, with descriptions in t's language (Telegram's menu, /help)."""
     return [
         ("start", t._("Start over: consent, language, role")),
+        ("topics", t._("Browse all topics")),
         ("language", t._("Change the language")),
         ("help", t._("What I can do")),
         ("privacy", t._("How your data is used")),
@@ -129,9 +130,19 @@ def command_menu(t: Text) -> list[tuple[str, str]]:
     ]
 
 
+def coordinator_menu(t: Text) -> list[tuple[str, str]]:
+    return [
+        ("unanswered", t._("Questions I could not answer")),
+        ("reload", t._("Reload the content after a change")),
+    ]
+
+
 def help_text(ctx: Context) -> str:
     lines = [ctx.t._("Write your question as a normal message. Commands:")]
-    lines += [f"/{name} – {description}" for name, description in command_menu(ctx.t)]
+    menu = command_menu(ctx.t)
+    if ctx.user is not None and ctx.user.role == Role.coordinator:
+        menu += coordinator_menu(ctx.t)
+    lines += [f"/{name} – {description}" for name, description in menu]
     return "\n".join(lines)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.tables import User
+from models.tables import Feedback, Question, User
 
 
 class Repo:
@@ -46,6 +46,32 @@ class Repo:
         """Delete everyone not seen since ``before``; returns how many."""
         result = await self.session.exec(
             delete(User).where(User.last_seen_at < before)  # type: ignore[call-overload]
+        )
+        return result.rowcount or 0
+
+    async def record_question(self, question: Question) -> None:
+        self.session.add(question)
+
+    async def record_feedback(self, feedback: Feedback) -> None:
+        self.session.add(feedback)
+
+    async def unanswered(self, region: str, since: date, limit: int = 20) -> list[tuple[str, str, date, int]]:
+        """The latest distinct unanswered questions: (text, language, last asked, how often)."""
+        last = func.max(Question.asked_on)
+        result = await self.session.exec(
+            select(Question.text, Question.language, last, func.count())  # type: ignore[call-overload]
+            .where(Question.region == region, Question.topic.is_(None), Question.text.is_not(None))  # type: ignore[union-attr]
+            .where(Question.asked_on >= since)
+            .group_by(Question.text, Question.language)
+            .order_by(last.desc(), func.count().desc())
+            .limit(limit)
+        )
+        return [tuple(row) for row in result.all()]  # type: ignore[misc]
+
+    async def forget_question_texts(self, before: date) -> int:
+        """Blank the kept texts of unanswered questions older than ``before``."""
+        result = await self.session.exec(
+            update(Question).where(Question.asked_on < before, Question.text.is_not(None)).values(text=None)  # type: ignore[call-overload, union-attr]
         )
         return result.rowcount or 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Column, DateTime, TypeDecorator
@@ -50,3 +50,35 @@ class User(SQLModel, table=True):
     last_seen_at: datetime = Field(sa_column=_utc_column(nullable=False))
     # False once Telegram says the user blocked the bot: nothing more is sent to them.
     active: bool = Field(default=True)
+
+
+class Question(SQLModel, table=True):
+    """One question asked, for the statistics; not linked to the user who asked it.
+
+    The text itself is kept only when lotse had no answer, so that the integration office
+    can add one (``/unanswered``); phone numbers and e-mail addresses are masked first.
+    """
+
+    __tablename__ = "questions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asked_on: date = Field(index=True)
+    region: str = Field(max_length=32)
+    language: str = Field(max_length=8)
+    topic: str | None = Field(default=None, max_length=64)
+    confidence: float
+    # True when the answer was shown in another language because ours was missing or outdated.
+    fallback: bool = Field(default=False)
+    text: str | None = Field(default=None, max_length=500)
+
+
+class Feedback(SQLModel, table=True):
+    """A "this helped / did not help" press on an answer; not linked to the user."""
+
+    __tablename__ = "feedback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    given_on: date = Field(index=True)
+    topic: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    helpful: bool

@@ -12,7 +12,7 @@ import pytest
 from babel.messages.checkers import python_format
 from babel.messages.pofile import read_po
 
-from handlers.languages import LANGUAGES
+from content.languages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"

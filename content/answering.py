@@ -1,0 +1,64 @@
+"""From a question to a decision: which topic (or none), how sure, and in which language.
+
+The wording of the reply (source line, fallback note, "I don't know") belongs to the
+handlers, which have the UI catalogs; this module only decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from content.langid import detect
+from content.languages import DEFAULT_LANGUAGE
+from content.pack import ContentPack
+from content.search import Hit, SearchIndex
+
+# Below this confidence lotse says it does not know. Chosen on tests/eval/dev.jsonl and
+# checked on tests/eval/test.jsonl (see bench/answering.py).
+THRESHOLD = 0.35
+# An emergency must never end in "I don't know": a weaker match on it is enough.
+EMERGENCY = "emergency"
+EMERGENCY_THRESHOLD = 0.99
+# How much the language of the best-matching phrasing counts next to the detector.
+MATCH_LANGUAGE_WEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class Match:
+    topic: str | None  # None: lotse does not know
+    confidence: float
+    lang: str  # the language to answer in
+    hits: tuple[Hit, ...] = ()
+
+    @property
+    def related(self) -> list[str]:
+        return [h.topic for h in self.hits if h.topic != self.topic]
+
+
+class Answerer:
+    """The search index of one content pack; rebuilt as a whole when the content is reloaded."""
+
+    def __init__(self, pack: ContentPack) -> None:
+        self.pack = pack
+        self.index = SearchIndex(pack.topics.values())
+
+    def match(self, text: str, *, chosen: str | None = None, hint: str | None = None) -> Match:
+        """``chosen``: the user's own language choice (wins); ``hint``: e.g. Telegram's language_code."""
+        hits = tuple(self.index.search(text))
+        lang = chosen or asker_language(text, hits) or hint or DEFAULT_LANGUAGE
+        emergency = next((h for h in hits if h.topic == EMERGENCY), None)
+        if emergency is not None and emergency.confidence >= EMERGENCY_THRESHOLD:
+            return Match(EMERGENCY, emergency.confidence, lang, hits)
+        if hits and hits[0].confidence >= THRESHOLD:
+            return Match(hits[0].topic, hits[0].confidence, lang, hits)
+        return Match(None, hits[0].confidence if hits else 0.0, lang, hits)
+
+
+def asker_language(text: str, hits: tuple[Hit, ...] = ()) -> str | None:
+    """The detector's view, nudged by the language of the phrasing that matched best."""
+    scores = dict(detect(text))
+    if not scores:
+        return None
+    if hits and hits[0].lang in scores:  # only a language of the text's own script
+        scores[hits[0].lang] += MATCH_LANGUAGE_WEIGHT * hits[0].confidence
+    return max(scores, key=scores.__getitem__)

@@ -1,0 +1,93 @@
+"""A region's content pack: its office, its topics (plus the common ones) and the topic groups.
+
+Files: ``content/data/<region>/region.yaml``, ``content/data/<region>/topics/*.yaml``,
+``content/data/common/*.yaml`` (topics valid in every town) and ``content/data/groups.yaml``.
+A file that does not validate is left out of the pack and reported in ``problems``; the
+``lotse content check`` command turns problems into exit code 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from content.languages import LANGUAGES
+from content.region import DATA_DIR, Region, load_region
+from content.schema import SOURCE_LANGUAGE, Block, Topic, topic_from_raw
+
+# Order of the languages tried when a topic has no current text in the asker's language.
+FALLBACK_ORDER = ("en", SOURCE_LANGUAGE)
+
+
+@dataclass
+class ContentPack:
+    region: Region
+    topics: dict[str, Topic]
+    groups: dict[str, dict[str, str]]
+    problems: list[str] = field(default_factory=list)
+
+    def text(self, topic: Topic, lang: str) -> tuple[Block, str]:
+        """The block to show for ``lang`` and the language it is in (a fallback when they differ)."""
+        for candidate in (lang, *FALLBACK_ORDER):
+            block = topic.current(candidate)
+            if block is not None:
+                return block, candidate
+        return topic.german, SOURCE_LANGUAGE
+
+    def group_title(self, group: str, lang: str) -> str:
+        titles = self.groups.get(group, {})
+        return titles.get(lang) or titles.get("en") or group
+
+    def group_ids(self) -> list[str]:
+        """Groups in the order of ``groups.yaml``, only those with topics in this pack."""
+        present = {topic.group for topic in self.topics.values()}
+        return [g for g in self.groups if g in present] + sorted(present - set(self.groups))
+
+    def topics_in(self, group: str) -> list[Topic]:
+        return [t for t in self.topics.values() if t.group == group]
+
+
+def topic_files(region_id: str) -> list[Path]:
+    common = sorted((DATA_DIR / "common").glob("*.yaml"))
+    own = sorted((DATA_DIR / region_id / "topics").glob("*.yaml"))
+    return common + own
+
+
+def load_pack(region_id: str) -> ContentPack:
+    region = load_region(region_id)
+    problems: list[str] = []
+    topics: dict[str, Topic] = {}
+    for path in topic_files(region_id):
+        where = path.relative_to(DATA_DIR)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            topic = topic_from_raw(raw if isinstance(raw, dict) else {})
+        except (yaml.YAMLError, ValueError, ValidationError) as exc:
+            problems.append(f"{where}: {_short(exc)}")
+            continue
+        if topic.id != path.stem:
+            problems.append(f"{where}: id {topic.id} does not match the file name")
+        topics[topic.id] = topic
+    groups = _load_groups(problems)
+    return ContentPack(region=region, topics=topics, groups=groups, problems=problems)
+
+
+def _load_groups(problems: list[str]) -> dict[str, dict[str, str]]:
+    path = DATA_DIR / "groups.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    groups: dict[str, dict[str, str]] = {}
+    for group, titles in raw.items():
+        if not isinstance(titles, dict) or not all(isinstance(v, str) for v in titles.values()):
+            problems.append(f"groups.yaml: {group}: expected language: title pairs")
+            continue
+        groups[str(group)] = {lang: titles[lang] for lang in LANGUAGES if lang in titles}
+    return groups
+
+
+def _short(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    return str(exc).splitlines()[0]

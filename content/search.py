@@ -1,0 +1,145 @@
+"""Ranking topics for a question: BM25 (bm25s) over words and over character 4-grams.
+
+Every topic is indexed as many short units in every language: its title, each question
+phrasing, its keywords and each line of its answer. A question is scored against all units
+by both indexes, the two scores are fused, and a topic scores as its best unit. Because the
+units of all languages share one index, a question in Arabic that only says "Kita" still
+meets the Kita topic through the German loan word in the Arabic phrasings.
+
+The confidence (0..1) is how much of the question the best unit covers, weighted by how
+rare each word is: a question about the weather shares only common words with the content
+and gets a low confidence, whatever its BM25 rank.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from content.normalize import char_grams, words
+from content.schema import Topic
+
+# How much a match on a unit kind counts: phrasings and titles say what a topic is about;
+# answer lines also mention neighbouring subjects.
+KIND_WEIGHT = {"question": 1.0, "title": 1.0, "keywords": 1.0, "answer": 0.75}
+WORD_SHARE = 0.5  # the word index's share of the fused score; the rest is the 4-gram index
+
+
+@dataclass(frozen=True)
+class Unit:
+    topic: str
+    lang: str
+    kind: str
+    words: frozenset[str]
+    grams: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Hit:
+    topic: str
+    score: float
+    confidence: float
+    lang: str  # language of the unit that matched best
+
+
+class _Field:
+    """One bm25s index, plus per-language document frequencies for the coverage.
+
+    Rarity is judged within the matched unit's own language: "how" is common in English
+    even though most units, in other languages, lack it.
+    """
+
+    def __init__(self, docs: list[list[str]], langs: list[str]) -> None:
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(docs, show_progress=False)
+        self.vocab = self.bm25.vocab_dict
+        self.idf: dict[str, dict[str, float]] = {}
+        self.unknown_idf: dict[str, float] = {}
+        for lang in set(langs):
+            own = [doc for doc, doc_lang in zip(docs, langs, strict=True) if doc_lang == lang]
+            df = Counter(token for doc in own for token in set(doc))
+            n = len(own)
+            self.idf[lang] = {token: math.log(1 + (n - f + 0.5) / (f + 0.5)) for token, f in df.items()}
+            self.unknown_idf[lang] = math.log(1 + (n + 0.5) / 0.5)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        known = [t for t in tokens if t in self.vocab]
+        if not known:
+            return np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
+        return self.bm25.get_scores(known)
+
+    def coverage(self, query: set[str], unit: frozenset[str], lang: str) -> float:
+        if not query:
+            return 0.0
+        idf, unknown = self.idf[lang], self.unknown_idf[lang]
+        weights = {t: idf.get(t, unknown) for t in query}
+        return sum(w for t, w in weights.items() if t in unit) / sum(weights.values())
+
+
+class SearchIndex:
+    def __init__(self, topics: Iterable[Topic]) -> None:
+        self.units: list[Unit] = []
+        for topic in topics:
+            for lang, block in topic.texts.items():
+                texts = [("title", block.title), ("keywords", " ".join(block.keywords))]
+                texts += [("question", q) for q in block.questions]
+                texts += [("answer", line) for line in block.answer.splitlines() if line.strip()]
+                for kind, text in texts:
+                    tokens = words(text)
+                    if tokens:
+                        grams = char_grams(tokens)
+                        self.units.append(Unit(topic.id, lang, kind, frozenset(tokens), frozenset(grams)))
+        self.topic_ids = sorted({u.topic for u in self.units})
+        position = {topic: i for i, topic in enumerate(self.topic_ids)}
+        self._unit_topic = np.array([position[u.topic] for u in self.units], dtype=np.int64)
+        self._unit_weight = np.array([KIND_WEIGHT[u.kind] for u in self.units], dtype=np.float32)
+        # Everything a topic says in one language: the confidence asks how much of the
+        # question this covers, since a long question spreads over several phrasings.
+        self._bags: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
+        for unit in self.units:
+            words_bag, grams_bag = self._bags.get((unit.topic, unit.lang), (frozenset(), frozenset()))
+            self._bags[unit.topic, unit.lang] = (words_bag | unit.words, grams_bag | unit.grams)
+        langs = [u.lang for u in self.units]
+        self._words = _Field([sorted(u.words) for u in self.units], langs)
+        self._grams = _Field([sorted(u.grams) for u in self.units], langs)
+
+    def search(self, text: str, limit: int = 5) -> list[Hit]:
+        query_words = words(text)
+        if not query_words:
+            return []
+        query_grams = char_grams(query_words)
+        word_scores = self._words.scores(query_words)
+        gram_scores = self._grams.scores(query_grams)
+        fused = WORD_SHARE * _scaled(word_scores) + (1 - WORD_SHARE) * _scaled(gram_scores)
+        fused *= self._unit_weight
+        best_unit = np.full(len(self.topic_ids), -1, dtype=np.int64)
+        best_score = np.zeros(len(self.topic_ids), dtype=np.float32)
+        order = np.argsort(-fused, kind="stable")
+        for unit in order[: max(200, limit * 20)]:
+            if fused[unit] <= 0:
+                break
+            topic = self._unit_topic[unit]
+            if best_unit[topic] < 0:
+                best_unit[topic] = unit
+                best_score[topic] = fused[unit]
+        ranked = [int(t) for t in np.argsort(-best_score, kind="stable") if best_unit[t] >= 0][:limit]
+        query_word_set, query_gram_set = set(query_words), set(query_grams)
+        hits = []
+        for t in ranked:
+            unit = self.units[best_unit[t]]
+            words_bag, grams_bag = self._bags[unit.topic, unit.lang]
+            word_cover = self._words.coverage(query_word_set, words_bag, unit.lang)
+            gram_cover = self._grams.coverage(query_gram_set, grams_bag, unit.lang)
+            confidence = WORD_SHARE * word_cover + (1 - WORD_SHARE) * gram_cover
+            hits.append(Hit(self.topic_ids[t], float(best_score[t]), round(confidence, 3), unit.lang))
+        return hits
+
+
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max(initial=0.0))
+    return scores / top if top > 0 else scores

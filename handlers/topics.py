@@ -1,0 +1,28 @@
+"""/topics: browse the content base with buttons, group by group, in the user's language."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.qa import TOPIC
+from handlers.types import Action, Button, Reply
+
+GROUP = "group:"  # group:<id> shows the topics of a group; "group:" alone goes back
+
+
+def overview(ctx: Context, edit: bool = False) -> Reply:
+    pack = ctx.library.pack
+    buttons = tuple((Button(pack.group_title(group, ctx.lang), GROUP + group),) for group in pack.group_ids())
+    return Reply(ctx.t._("What would you like to know about? Choose a subject:"), buttons, edit=edit)
+
+
+async def topics(ctx: Context) -> list[Action]:
+    return [overview(ctx)]
+
+
+async def group(ctx: Context, group_id: str) -> list[Action]:
+    pack = ctx.library.pack
+    if not group_id or group_id not in pack.group_ids():
+        return [overview(ctx, edit=True)]
+    rows = [(Button(pack.text(topic, ctx.lang)[0].title, TOPIC + topic.id),) for topic in pack.topics_in(group_id)]
+    rows.append((Button("« " + ctx.t._("All topics"), GROUP),))
+    return [Reply(pack.group_title(group_id, ctx.lang), tuple(rows), edit=True)]
