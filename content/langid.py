@@ -36,9 +36,12 @@ _MARKERS = {
     "fa": re.compile(r"[پچژگ]|ی|ک"),
     "uk": re.compile(r"[іїєґ]"),
     "ru": re.compile(r"[ыэъё]"),
-    "tr": re.compile(r"[ığş]|\b(?:nasil|nerede|icin|mi|mı|misin|yardim|cocuk\w*|ben|bir|var)\b"),
+    "tr": re.compile(
+        r"[ığş]|\b(?:nasil|nerede|nerden|nereden|icin|mi|mı|mu|misin|yardim|cocu\w*|ben|bir|var|yok|lazim|kac|bitti|ne)\b"
+    ),
     "ku": re.compile(r"[êû]|\b(?:ez|çawa|çi|kî|li|ji|bi|xwe|dikarim|ku)\b"),
-    "de": re.compile(r"[äöüß]|\b(?:ich|wie|wo|mein|meine|kann|und|der|die|das|für)\b"),
+    # Not the umlauts: German terms with them turn up in questions in every language.
+    "de": re.compile(r"\b(?:ich|wie|wo|mein|meine|kann|und|der|die|das|ist|bekomme|gibt)\b"),
 }
 
 
@@ -60,12 +63,25 @@ def script(text: str) -> str | None:
             counts["cyrillic"] += 1
         elif char.isalpha() and code < 0x0250:
             counts["latin"] += 1
-    best = max(counts, key=counts.__getitem__)
-    return best if counts[best] else None
+    # German words (Kita, Jobcenter, Integrationsbeauftragte) are typed in Latin letters inside
+    # questions in every language, so a quarter of the letters in another script decides.
+    total = sum(counts.values())
+    if not total:
+        return None
+    other = max(("ethiopic", "arabic", "cyrillic"), key=counts.__getitem__)
+    return other if counts[other] >= 0.25 * total else "latin"
 
 
-def detect(text: str) -> dict[str, float]:
-    """Probabilities over our languages (summing to 1), or {} when the text has no letters."""
+def detect(text: str, loan_words: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Probabilities over our languages (summing to 1), or {} when the text has no letters.
+
+    ``loan_words`` (normalized) are German terms people use inside every language ("Kita",
+    "Jobcenter"); they are left out when enough other words remain to judge by.
+    """
+    if loan_words:
+        kept = [w for w in text.split() if normalize(w).strip(".,;:!?()\"'") not in loan_words]
+        if len(kept) >= 2:
+            text = " ".join(kept)
     found = script(text)
     if found is None:
         return {}
@@ -85,12 +101,14 @@ def detect(text: str) -> dict[str, float]:
         if marker is not None and marker.search(lowered):
             scores[lang] += 0.5
     if found == "arabic" and scores.get("fa", 0) and _persian_in_arabic_letters(lowered):
-        scores["fa"] += 0.4
+        scores["fa"] += 0.6
     total = sum(scores.values())
     return {lang: score / total for lang, score in sorted(scores.items(), key=lambda kv: -kv[1])}
 
 
-_PERSIAN_WORDS = re.compile(r"\b(?:است|هست|ميخوام|ميخواهم|چطور|چطوري|كجا|را|براي|شما|كنم|كنيم|بايد|ميشه)\b")
+_PERSIAN_WORDS = re.compile(
+    r"\b(?:است|هست|هستم|هستيم|ميخوام|ميخواهم|چطور|چطوري|كجا|را|براي|شما|كنم|كنيم|بايد|ميشه|چيه|داره|نداره|بدم|ميكنم)\b"
+)
 
 
 def _persian_in_arabic_letters(text: str) -> bool:

@@ -1,7 +1,8 @@
 """A region's content pack: its office, its topics (plus the common ones) and the topic groups.
 
 Files: ``content/data/<region>/region.yaml``, ``content/data/<region>/topics/*.yaml``,
-``content/data/common/*.yaml`` (topics valid in every town) and ``content/data/groups.yaml``.
+``content/data/common/*.yaml`` (topics valid in every town), ``content/data/groups.yaml`` and
+``content/data/out-of-scope.yaml`` (kinds of questions lotse must not answer).
 A file that does not validate is left out of the pack and reported in ``problems``; the
 ``lotse content check`` command turns problems into exit code 1.
 """
@@ -27,6 +28,7 @@ class ContentPack:
     region: Region
     topics: dict[str, Topic]
     groups: dict[str, dict[str, str]]
+    out_of_scope: dict[str, list[str]] = field(default_factory=dict)  # language -> phrasings
     problems: list[str] = field(default_factory=list)
 
     def text(self, topic: Topic, lang: str) -> tuple[Block, str]:
@@ -72,7 +74,8 @@ def load_pack(region_id: str) -> ContentPack:
             problems.append(f"{where}: id {topic.id} does not match the file name")
         topics[topic.id] = topic
     groups = _load_groups(problems)
-    return ContentPack(region=region, topics=topics, groups=groups, problems=problems)
+    out_of_scope = yaml.safe_load((DATA_DIR / "out-of-scope.yaml").read_text(encoding="utf-8")) or {}
+    return ContentPack(region, topics, groups, {str(k): list(v) for k, v in out_of_scope.items()}, problems)
 
 
 def _load_groups(problems: list[str]) -> dict[str, dict[str, str]]:

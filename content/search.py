@@ -27,7 +27,10 @@ from content.schema import Topic
 # How much a match on a unit kind counts: phrasings and titles say what a topic is about;
 # answer lines also mention neighbouring subjects.
 KIND_WEIGHT = {"question": 1.0, "title": 1.0, "keywords": 1.0, "answer": 0.75}
-WORD_SHARE = 0.5  # the word index's share of the fused score; the rest is the 4-gram index
+WORD_SHARE = 0.3  # the word index's share of the fused score; the rest is the 4-gram index
+OUT_OF_SCOPE = "~out-of-scope"  # pseudo-topic of content/data/out-of-scope.yaml
+RERANK = 10  # best-scoring topics whose coverage is computed
+RANK_SHARE = 0.3  # share of the BM25 score in the final order; the rest is the coverage
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,13 @@ class _Field:
 
 
 class SearchIndex:
-    def __init__(self, topics: Iterable[Topic]) -> None:
+    def __init__(self, topics: Iterable[Topic], out_of_scope: dict[str, list[str]] | None = None) -> None:
         self.units: list[Unit] = []
+        for lang, phrasings in (out_of_scope or {}).items():
+            for text in phrasings:
+                tokens = words(text)
+                if tokens:
+                    self.units.append(Unit(OUT_OF_SCOPE, lang, "question", frozenset(tokens), frozenset(char_grams(tokens))))
         for topic in topics:
             for lang, block in topic.texts.items():
                 texts = [("title", block.title), ("keywords", " ".join(block.keywords))]
@@ -127,17 +135,19 @@ class SearchIndex:
             if best_unit[topic] < 0:
                 best_unit[topic] = unit
                 best_score[topic] = fused[unit]
-        ranked = [int(t) for t in np.argsort(-best_score, kind="stable") if best_unit[t] >= 0][:limit]
+        candidates = [int(t) for t in np.argsort(-best_score, kind="stable") if best_unit[t] >= 0][:RERANK]
         query_word_set, query_gram_set = set(query_words), set(query_grams)
         hits = []
-        for t in ranked:
+        for t in candidates:
             unit = self.units[best_unit[t]]
             words_bag, grams_bag = self._bags[unit.topic, unit.lang]
             word_cover = self._words.coverage(query_word_set, words_bag, unit.lang)
             gram_cover = self._grams.coverage(query_gram_set, grams_bag, unit.lang)
             confidence = WORD_SHARE * word_cover + (1 - WORD_SHARE) * gram_cover
             hits.append(Hit(self.topic_ids[t], float(best_score[t]), round(confidence, 3), unit.lang))
-        return hits
+        # BM25 finds the candidates; how much of the question each covers decides between them.
+        hits.sort(key=lambda h: -(RANK_SHARE * h.score + (1 - RANK_SHARE) * h.confidence))
+        return hits[:limit]
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:

@@ -170,7 +170,8 @@ def _language_switch(ctx: Context, text: str, match: Match) -> Keyboard:
     """A button to switch language when the question is clearly written in another one."""
     if len(text.split()) < SWITCH_MIN_WORDS:
         return ()
-    written_in = asker_language(text, match.hits)
-    if written_in is None or written_in == ctx.lang or detect(text).get(written_in, 0.0) < SWITCH_MIN_PROBABILITY:
+    loan_words = ctx.library.answerer.loan_words
+    written_in = asker_language(text, match.hits, loan_words)
+    if written_in is None or written_in == ctx.lang or detect(text, loan_words).get(written_in, 0.0) < SWITCH_MIN_PROBABILITY:
         return ()
     return ((Button("🌐 " + LANGUAGES[written_in].native_name, f"lang:{written_in}"),),)

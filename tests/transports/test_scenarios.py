@@ -7,6 +7,7 @@ import pytest
 
 from handlers.bidi import FSI, PDI, strip_isolates
 from handlers.i18n import Translator
+from tests.answers import answered_topic, title
 
 pytestmark = pytest.mark.usefixtures("transport")
 T = Translator()
@@ -47,7 +48,7 @@ def test_arabic_newcomer_onboards_and_asks(new_user) -> None:  # type: ignore[no
     assert strip_isolates(welcome).startswith(greeting)
     assert f"{FSI}/language{PDI}" in welcome and f"{FSI}Soest{PDI}" in welcome
     answer = user.send("ابني عمره ٤ سنين، كيف أسجله في الكيتا؟").text
-    assert ar._("I don't have an answer to this yet.") in answer
+    assert strip_isolates(answer).startswith(title("kita.registration", "ar"))
     assert f"{FSI}02921 103 2218{PDI}" in answer
 
 
@@ -55,7 +56,7 @@ def test_ukrainian_choice_wins_over_russian_telegram(new_user) -> None:  # type:
     user = new_user("ru")
     welcome = onboard(user, "ru", choose="uk")
     assert T("uk")._("Write your question as a normal message. Commands:") in welcome
-    assert T("uk")._("I don't have an answer to this yet.") in user.send("як знайти квартиру").text
+    assert user.send("як знайти квартиру").text.startswith(title("housing.search", "uk"))
     assert T("uk")._("Change the language") in user.send("/help").text
 
 
@@ -82,7 +83,8 @@ def test_language_can_be_changed(new_user) -> None:  # type: ignore[no-untyped-d
     fa = T("fa")
     changed = user.press("فارسی")
     assert strip_isolates(changed.text) == fa._("Language set: %(language)s.", language="فارسی")
-    assert fa._("I don't have an answer to this yet.") in user.send("کلاس زبان").text
+    topic = answered_topic("کلاس زبان", "fa")
+    assert topic is not None and strip_isolates(user.send("کلاس زبان").text).startswith(title(topic, "fa"))
 
 
 def test_unknown_command_and_stale_button(new_user) -> None:  # type: ignore[no-untyped-def]
@@ -105,5 +107,6 @@ def test_unknown_command_and_stale_button(new_user) -> None:  # type: ignore[no-
 def test_longest_message_is_answered(new_user) -> None:  # type: ignore[no-untyped-def]
     user = new_user("tr")
     onboard(user, "tr")
-    reply = user.send(("Kita nasıl bulurum? " * 300)[:4096])
-    assert T("tr")._("I don't have an answer to this yet.") in reply.text
+    question = ("Kita nasıl bulurum? " * 300)[:4096]
+    topic = answered_topic(question, "tr")
+    assert topic is not None and user.send(question).text.startswith(title(topic, "tr"))

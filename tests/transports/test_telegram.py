@@ -10,7 +10,9 @@ import threading
 
 import pytest
 
+from handlers.bidi import strip_isolates
 from handlers.i18n import Translator
+from tests.answers import answered_topic, title
 from tests.botapi import FakeBotAPI
 from tests.transports.conftest import run_env, start_bot, stop_bot
 from tests.transports.drivers import LOTSE, TelegramUser
@@ -54,10 +56,10 @@ def test_media_gets_a_polite_answer(telegram: dict, user: TelegramUser) -> None:
         api.send(user.id, "en", **content)
         assert api.wait_messages(user.id, before + 1)[-1].text == only_text
     before = len(api.messages[user.id])
-    api.send(user.id, "en", photo=photo, caption="Is this letter from the Jobcenter?")
+    api.send(user.id, "en", photo=photo, caption="how do i apply for a WBS")
     replies = api.wait_messages(user.id, before + 2)[before:]
     assert replies[0].text == EN._("I cannot look at pictures or files, but I read the text you sent with them.")
-    assert EN._("I don't have an answer to this yet.") in replies[1].text
+    assert replies[1].text.startswith(title("housing.wbs", "en"))
 
 
 def test_group_chats_are_declined(telegram: dict) -> None:
@@ -69,8 +71,9 @@ def test_group_chats_are_declined(telegram: dict) -> None:
 def test_edited_message_is_answered_again(telegram: dict, user: TelegramUser) -> None:
     api: FakeBotAPI = telegram["api"]
     before = len(api.messages[user.id])
-    api.send(user.id, "en", edited=True, text="where is the integration course")
-    assert EN._("I don't have an answer to this yet.") in api.wait_messages(user.id, before + 1)[-1].text
+    api.send(user.id, "en", edited=True, text="how do i get into an integration course")
+    reply = api.wait_messages(user.id, before + 1)[-1].text
+    assert reply.startswith(title("language.integration-course", "en"))
 
 
 def test_rate_limit_is_waited_out(telegram: dict, user: TelegramUser) -> None:
@@ -112,7 +115,8 @@ def test_many_users_at_once(telegram: dict, new_user) -> None:  # type: ignore[n
             t = T(person.lang)
             person.send("/start")
             person.press(t._("I agree"))
-            assert t._("I don't have an answer to this yet.") in person.send("Kita?").text
+            topic = answered_topic("Kita?", person.lang)
+            assert topic is not None and title(topic, person.lang) in strip_isolates(person.send("Kita?").text)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
