@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import traceback
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -22,6 +22,8 @@ from handlers.types import Action, Incoming
 from models.repo import Repo, retention_cutoff
 
 log = logging.getLogger("lotse")
+# How long the office can read an unanswered question before its text is blanked.
+QUESTION_TEXT_DAYS = 90
 
 
 def pseudonym(user_id: int) -> str:
@@ -88,8 +90,13 @@ class Runtime:
         log.info("user %s blocked the bot", pseudonym(telegram_id))
 
     async def purge_inactive(self) -> int:
+        """Nightly: delete users past the retention period, and blank the texts of unanswered
+        questions after QUESTION_TEXT_DAYS (their counts stay for the statistics)."""
+        now = datetime.now(UTC)
         async with self.sessionmaker() as session:
-            count = await Repo(session).purge_inactive(retention_cutoff(datetime.now(UTC), self.policy.retention_days))
+            repo = Repo(session)
+            count = await repo.purge_inactive(retention_cutoff(now, self.policy.retention_days))
+            await repo.forget_question_texts(now.date() - timedelta(days=QUESTION_TEXT_DAYS))
             await session.commit()
         if count:
             log.info("deleted %d inactive users", count)

@@ -51,24 +51,25 @@ class Hit:
 
 
 class _Field:
-    """One bm25s index, plus per-language document frequencies for the coverage.
+    """One bm25s index, plus the weight of each token for the coverage.
 
-    Rarity is judged within the matched unit's own language: "how" is common in English
-    even though most units, in other languages, lack it.
+    A token weighs its inverse document frequency in the language where it is most common:
+    "how" is common in English even though most units, in other languages, lack it.
     """
 
     def __init__(self, docs: list[list[str]], langs: list[str]) -> None:
         self.bm25 = bm25s.BM25()
         self.bm25.index(docs, show_progress=False)
         self.vocab = self.bm25.vocab_dict
-        self.idf: dict[str, dict[str, float]] = {}
-        self.unknown_idf: dict[str, float] = {}
+        self.weight: dict[str, float] = {}
+        self.unknown = 0.0
         for lang in set(langs):
             own = [doc for doc, doc_lang in zip(docs, langs, strict=True) if doc_lang == lang]
-            df = Counter(token for doc in own for token in set(doc))
             n = len(own)
-            self.idf[lang] = {token: math.log(1 + (n - f + 0.5) / (f + 0.5)) for token, f in df.items()}
-            self.unknown_idf[lang] = math.log(1 + (n + 0.5) / 0.5)
+            self.unknown = max(self.unknown, math.log(1 + (n + 0.5) / 0.5))
+            for token, f in Counter(token for doc in own for token in set(doc)).items():
+                idf = math.log(1 + (n - f + 0.5) / (f + 0.5))
+                self.weight[token] = min(idf, self.weight.get(token, idf))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         known = [t for t in tokens if t in self.vocab]
@@ -76,12 +77,11 @@ class _Field:
             return np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
         return self.bm25.get_scores(known)
 
-    def coverage(self, query: set[str], unit: frozenset[str], lang: str) -> float:
+    def coverage(self, query: set[str], bag: frozenset[str]) -> float:
         if not query:
             return 0.0
-        idf, unknown = self.idf[lang], self.unknown_idf[lang]
-        weights = {t: idf.get(t, unknown) for t in query}
-        return sum(w for t, w in weights.items() if t in unit) / sum(weights.values())
+        weights = {t: self.weight.get(t, self.unknown) for t in query}
+        return sum(w for t, w in weights.items() if t in bag) / sum(weights.values())
 
 
 class SearchIndex:
@@ -106,12 +106,13 @@ class SearchIndex:
         position = {topic: i for i, topic in enumerate(self.topic_ids)}
         self._unit_topic = np.array([position[u.topic] for u in self.units], dtype=np.int64)
         self._unit_weight = np.array([KIND_WEIGHT[u.kind] for u in self.units], dtype=np.float32)
-        # Everything a topic says in one language: the confidence asks how much of the
-        # question this covers, since a long question spreads over several phrasings.
-        self._bags: dict[tuple[str, str], tuple[frozenset[str], frozenset[str]]] = {}
+        # Everything a topic says, in all languages: the confidence asks how much of the
+        # question this covers, since a long question spreads over several phrasings and
+        # people mix languages ("Kita anmeldung nasıl yapılır").
+        self._bags: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         for unit in self.units:
-            words_bag, grams_bag = self._bags.get((unit.topic, unit.lang), (frozenset(), frozenset()))
-            self._bags[unit.topic, unit.lang] = (words_bag | unit.words, grams_bag | unit.grams)
+            words_bag, grams_bag = self._bags.get(unit.topic, (frozenset(), frozenset()))
+            self._bags[unit.topic] = (words_bag | unit.words, grams_bag | unit.grams)
         langs = [u.lang for u in self.units]
         self._words = _Field([sorted(u.words) for u in self.units], langs)
         self._grams = _Field([sorted(u.grams) for u in self.units], langs)
@@ -140,9 +141,9 @@ class SearchIndex:
         hits = []
         for t in candidates:
             unit = self.units[best_unit[t]]
-            words_bag, grams_bag = self._bags[unit.topic, unit.lang]
-            word_cover = self._words.coverage(query_word_set, words_bag, unit.lang)
-            gram_cover = self._grams.coverage(query_gram_set, grams_bag, unit.lang)
+            words_bag, grams_bag = self._bags[unit.topic]
+            word_cover = self._words.coverage(query_word_set, words_bag)
+            gram_cover = self._grams.coverage(query_gram_set, grams_bag)
             confidence = WORD_SHARE * word_cover + (1 - WORD_SHARE) * gram_cover
             hits.append(Hit(self.topic_ids[t], float(best_score[t]), round(confidence, 3), unit.lang))
         # BM25 finds the candidates; how much of the question each covers decides between them.

@@ -4,6 +4,7 @@ recorded for the office, feedback, /topics and the coordinators' /unanswered and
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -73,7 +74,9 @@ async def test_emoji_only_gets_dont_know_but_is_not_recorded(app: App) -> None:
     await onboard(app)
     reply = texts(await say(app, "🙂🙂"))
     assert T("en")._("I don't know the answer to this yet.") in reply
-    passed_on = "I have passed your question on to the integration office, without your name, so that an answer can be added."
+    passed_on = (
+        "I have passed your question on to the integration office, without your name, so that an answer can be added."
+    )
     assert T("en")._(passed_on) not in reply
     assert await rows(app, Question) == []
 
@@ -122,3 +125,22 @@ async def test_reload_is_for_coordinators(app: App) -> None:
     assert texts(await say(app, "/reload", user=44)) == T("en")._(
         "This command is only for coordinators of the integration office."
     )
+
+
+async def test_unanswered_texts_are_blanked_after_90_days(app: App) -> None:
+    today = datetime.now(UTC).date()
+    async with app.runtime.sessionmaker() as session:
+        for days in (91, 89):
+            session.add(
+                Question(
+                    asked_on=today - timedelta(days=days),
+                    region="soest",
+                    language="en",
+                    confidence=0.1,
+                    text=f"q{days}",
+                )
+            )
+        await session.commit()
+    await app.runtime.purge_inactive()
+    kept = {q.asked_on: q.text for q in await rows(app, Question)}
+    assert kept == {today - timedelta(days=91): None, today - timedelta(days=89): "q89"}
