@@ -29,6 +29,7 @@ from content.schema import Topic
 KIND_WEIGHT = {"question": 1.0, "title": 1.0, "keywords": 1.0, "answer": 0.75}
 WORD_SHARE = 0.3  # the word index's share of the fused score; the rest is the 4-gram index
 OUT_OF_SCOPE = "~out-of-scope"  # pseudo-topic of content/data/out-of-scope.yaml
+MIN_WEIGHT = 0.5  # a question of only common words ("what can you do") covers nothing
 RERANK = 10  # best-scoring topics whose coverage is computed
 RANK_SHARE = 0.3  # share of the BM25 score in the final order; the rest is the coverage
 
@@ -51,25 +52,23 @@ class Hit:
 
 
 class _Field:
-    """One bm25s index, plus the weight of each token for the coverage.
+    """One bm25s index over the units, and what each token says about the topic.
 
-    A token weighs its inverse document frequency in the language where it is most common:
-    "how" is common in English even though most units, in other languages, lack it.
+    A token weighs by how few topics use it (in any language): "what" or "how" appear in
+    every topic and say nothing, "WBS" appears in two and says a lot.
     """
 
-    def __init__(self, docs: list[list[str]], langs: list[str]) -> None:
+    def __init__(self, docs: list[list[str]], topics: list[str]) -> None:
         self.bm25 = bm25s.BM25()
         self.bm25.index(docs, show_progress=False)
         self.vocab = self.bm25.vocab_dict
-        self.weight: dict[str, float] = {}
-        self.unknown = 0.0
-        for lang in set(langs):
-            own = [doc for doc, doc_lang in zip(docs, langs, strict=True) if doc_lang == lang]
-            n = len(own)
-            self.unknown = max(self.unknown, math.log(1 + (n + 0.5) / 0.5))
-            for token, f in Counter(token for doc in own for token in set(doc)).items():
-                idf = math.log(1 + (n - f + 0.5) / (f + 0.5))
-                self.weight[token] = min(idf, self.weight.get(token, idf))
+        self.bags: dict[str, set[str]] = {}
+        for doc, topic in zip(docs, topics, strict=True):
+            self.bags.setdefault(topic, set()).update(doc)
+        spread = Counter(token for bag in self.bags.values() for token in bag)
+        n = len(self.bags)
+        self.weight = {token: math.log((n + 1) / (count + 0.5)) for token, count in spread.items()}
+        self.unknown = math.log((n + 1) / 0.5)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         known = [t for t in tokens if t in self.vocab]
@@ -77,11 +76,15 @@ class _Field:
             return np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
         return self.bm25.get_scores(known)
 
-    def coverage(self, query: set[str], bag: frozenset[str]) -> float:
-        if not query:
+    def coverage(self, query: set[str], topic: str) -> float:
+        """Share of the question's weight found anywhere in the topic, in any language:
+        a long question spreads over several phrasings, and people mix languages."""
+        weights = {t: max(self.weight.get(t, self.unknown), 0.0) for t in query}
+        total = sum(weights.values())
+        if total < MIN_WEIGHT:
             return 0.0
-        weights = {t: self.weight.get(t, self.unknown) for t in query}
-        return sum(w for t, w in weights.items() if t in bag) / sum(weights.values())
+        bag = self.bags[topic]
+        return sum(w for t, w in weights.items() if t in bag) / total
 
 
 class SearchIndex:
@@ -106,16 +109,9 @@ class SearchIndex:
         position = {topic: i for i, topic in enumerate(self.topic_ids)}
         self._unit_topic = np.array([position[u.topic] for u in self.units], dtype=np.int64)
         self._unit_weight = np.array([KIND_WEIGHT[u.kind] for u in self.units], dtype=np.float32)
-        # Everything a topic says, in all languages: the confidence asks how much of the
-        # question this covers, since a long question spreads over several phrasings and
-        # people mix languages ("Kita anmeldung nasıl yapılır").
-        self._bags: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        for unit in self.units:
-            words_bag, grams_bag = self._bags.get(unit.topic, (frozenset(), frozenset()))
-            self._bags[unit.topic] = (words_bag | unit.words, grams_bag | unit.grams)
-        langs = [u.lang for u in self.units]
-        self._words = _Field([sorted(u.words) for u in self.units], langs)
-        self._grams = _Field([sorted(u.grams) for u in self.units], langs)
+        topics = [u.topic for u in self.units]
+        self._words = _Field([sorted(u.words) for u in self.units], topics)
+        self._grams = _Field([sorted(u.grams) for u in self.units], topics)
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         query_words = words(text)
@@ -141,9 +137,8 @@ class SearchIndex:
         hits = []
         for t in candidates:
             unit = self.units[best_unit[t]]
-            words_bag, grams_bag = self._bags[unit.topic]
-            word_cover = self._words.coverage(query_word_set, words_bag)
-            gram_cover = self._grams.coverage(query_gram_set, grams_bag)
+            word_cover = self._words.coverage(query_word_set, unit.topic)
+            gram_cover = self._grams.coverage(query_gram_set, unit.topic)
             confidence = WORD_SHARE * word_cover + (1 - WORD_SHARE) * gram_cover
             hits.append(Hit(self.topic_ids[t], float(best_score[t]), round(confidence, 3), unit.lang))
         # BM25 finds the candidates; how much of the question each covers decides between them.
