@@ -8,6 +8,7 @@ from content.library import Library
 from handlers.bidi import isolate_ltr_runs
 from handlers.i18n import Translator
 from handlers.qa import answer_text, dont_know_text
+from handlers.start import invitation
 
 
 class Asker:
@@ -20,7 +21,9 @@ class Asker:
         answerer = self.library.answerer
         match = answerer.match(question, chosen=lang)
         t = self.translator(match.lang)
-        if match.topic is None:
+        if match.small_talk:
+            text = invitation(t, answerer.pack.region)
+        elif match.topic is None:
             text = dont_know_text(t, answerer.pack.region, passed_on=False)
         else:
             text, _ = answer_text(t, answerer.pack, answerer.pack.topics[match.topic])

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from content.langid import detect
 from content.languages import DEFAULT_LANGUAGE
 from content.normalize import words
-from content.pack import ContentPack
-from content.search import OUT_OF_SCOPE, Hit, SearchIndex
+from content.pack import OUT_OF_SCOPE, SMALL_TALK, ContentPack
+from content.search import Hit, SearchIndex
 
 # Below this confidence lotse says it does not know. Chosen on tests/eval/dev.jsonl and
 # checked on tests/eval/test.jsonl (see bench/answering.py).
@@ -32,10 +32,11 @@ class Match:
     confidence: float
     lang: str  # the language to answer in
     hits: tuple[Hit, ...] = ()
+    small_talk: bool = False  # a greeting or thanks: answer with what lotse can do
 
     @property
     def related(self) -> list[str]:
-        return [h.topic for h in self.hits if h.topic not in (self.topic, OUT_OF_SCOPE)]
+        return [h.topic for h in self.hits if h.topic not in (self.topic, OUT_OF_SCOPE, SMALL_TALK)]
 
 
 class Answerer:
@@ -43,7 +44,7 @@ class Answerer:
 
     def __init__(self, pack: ContentPack) -> None:
         self.pack = pack
-        self.index = SearchIndex(pack.topics.values(), pack.out_of_scope)
+        self.index = SearchIndex(pack.topics.values(), pack.pseudo)
         self.loan_words = frozenset(
             word
             for topic in pack.topics.values()
@@ -61,10 +62,16 @@ class Answerer:
         best = hits[0]
         if best.topic == EMERGENCY and best.confidence >= EMERGENCY_THRESHOLD:
             return Match(EMERGENCY, best.confidence, lang, hits)
+        if best.topic == SMALL_TALK:
+            return Match(None, best.confidence, lang, hits, small_talk=True)
         if best.topic != OUT_OF_SCOPE and best.confidence >= THRESHOLD:
             return Match(best.topic, best.confidence, lang, hits)
         emergency = next((h for h in hits[1:3] if h.topic == EMERGENCY), None)
-        if best.topic != OUT_OF_SCOPE and emergency is not None and emergency.confidence >= EMERGENCY_RUNNER_UP:
+        if (
+            best.topic not in (OUT_OF_SCOPE, SMALL_TALK)
+            and emergency is not None
+            and emergency.confidence >= EMERGENCY_RUNNER_UP
+        ):
             return Match(EMERGENCY, emergency.confidence, lang, hits)
         return Match(None, best.confidence, lang, hits)
 

@@ -2,7 +2,8 @@
 
 Files: ``content/data/<region>/region.yaml``, ``content/data/<region>/topics/*.yaml``,
 ``content/data/common/*.yaml`` (topics valid in every town), ``content/data/groups.yaml`` and
-``content/data/out-of-scope.yaml`` (kinds of questions lotse must not answer).
+``content/data/out-of-scope.yaml`` (kinds of questions lotse must not answer) and
+``content/data/small-talk.yaml`` (greetings and thanks).
 A file that does not validate is left out of the pack and reported in ``problems``; the
 ``lotse content check`` command turns problems into exit code 1.
 """
@@ -19,6 +20,9 @@ from content.languages import LANGUAGES
 from content.region import DATA_DIR, Region, load_region
 from content.schema import SOURCE_LANGUAGE, Block, Topic, topic_from_raw
 
+OUT_OF_SCOPE = "out-of-scope"  # kinds of questions lotse must not answer (weather, one's asylum case)
+SMALL_TALK = "small-talk"  # greetings, thanks, "who are you": answered with what lotse can do
+
 # Order of the languages tried when a topic has no current text in the asker's language.
 FALLBACK_ORDER = ("en", SOURCE_LANGUAGE)
 
@@ -28,7 +32,9 @@ class ContentPack:
     region: Region
     topics: dict[str, Topic]
     groups: dict[str, dict[str, str]]
-    out_of_scope: dict[str, list[str]] = field(default_factory=dict)  # language -> phrasings
+    # Pseudo-topics that are not answered from the content: OUT_OF_SCOPE, SMALL_TALK;
+    # each maps a language to phrasings.
+    pseudo: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def text(self, topic: Topic, lang: str) -> tuple[Block, str]:
@@ -74,8 +80,13 @@ def load_pack(region_id: str) -> ContentPack:
             problems.append(f"{where}: id {topic.id} does not match the file name")
         topics[topic.id] = topic
     groups = _load_groups(problems)
-    out_of_scope = yaml.safe_load((DATA_DIR / "out-of-scope.yaml").read_text(encoding="utf-8")) or {}
-    return ContentPack(region, topics, groups, {str(k): list(v) for k, v in out_of_scope.items()}, problems)
+    pseudo = {name: _load_phrasings(DATA_DIR / f"{name}.yaml") for name in (OUT_OF_SCOPE, SMALL_TALK)}
+    return ContentPack(region, topics, groups, pseudo, problems)
+
+
+def _load_phrasings(path: Path) -> dict[str, list[str]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(lang): [str(p) for p in phrasings] for lang, phrasings in raw.items()}
 
 
 def _load_groups(problems: list[str]) -> dict[str, dict[str, str]]:

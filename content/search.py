@@ -28,7 +28,6 @@ from content.schema import Topic
 # answer lines also mention neighbouring subjects.
 KIND_WEIGHT = {"question": 1.0, "title": 1.0, "keywords": 1.0, "answer": 0.75}
 WORD_SHARE = 0.3  # the word index's share of the fused score; the rest is the 4-gram index
-OUT_OF_SCOPE = "~out-of-scope"  # pseudo-topic of content/data/out-of-scope.yaml
 MIN_WEIGHT = 0.5  # a question of only common words ("what can you do") covers nothing
 RERANK = 10  # best-scoring topics whose coverage is computed
 RANK_SHARE = 0.3  # share of the BM25 score in the final order; the rest is the coverage
@@ -88,13 +87,17 @@ class _Field:
 
 
 class SearchIndex:
-    def __init__(self, topics: Iterable[Topic], out_of_scope: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, topics: Iterable[Topic], pseudo: dict[str, dict[str, list[str]]] | None = None) -> None:
+        """``pseudo``: phrasings of things that are not topics (out of scope, small talk), by name and language."""
         self.units: list[Unit] = []
-        for lang, phrasings in (out_of_scope or {}).items():
-            for text in phrasings:
-                tokens = words(text)
-                if tokens:
-                    self.units.append(Unit(OUT_OF_SCOPE, lang, "question", frozenset(tokens), frozenset(char_grams(tokens))))
+        for name, by_lang in (pseudo or {}).items():
+            for lang, phrasings in by_lang.items():
+                for text in phrasings:
+                    tokens = words(text)
+                    if tokens:
+                        self.units.append(
+                            Unit(name, lang, "question", frozenset(tokens), frozenset(char_grams(tokens)))
+                        )
         for topic in topics:
             for lang, block in topic.texts.items():
                 texts = [("title", block.title), ("keywords", " ".join(block.keywords))]

@@ -14,6 +14,7 @@ from content.schema import Topic
 from handlers.context import Context
 from handlers.dates import long_date
 from handlers.i18n import Text
+from handlers.start import welcome
 from handlers.types import Action, Button, Keyboard, Notice, Reply
 from models.tables import Feedback, Question
 
@@ -83,6 +84,8 @@ async def question(ctx: Context, text: str) -> list[Action]:
     if not text.strip():
         return [Reply(ctx.t._("Please write your question in a few words."))]
     match = ctx.library.answerer.match(text, chosen=ctx.lang)
+    if match.small_talk:
+        return [welcome(ctx)]
     meaningful = bool(_LETTER.search(text))
     if match.topic is None:
         if meaningful:
@@ -172,6 +175,10 @@ def _language_switch(ctx: Context, text: str, match: Match) -> Keyboard:
         return ()
     loan_words = ctx.library.answerer.loan_words
     written_in = asker_language(text, match.hits, loan_words)
-    if written_in is None or written_in == ctx.lang or detect(text, loan_words).get(written_in, 0.0) < SWITCH_MIN_PROBABILITY:
+    if (
+        written_in is None
+        or written_in == ctx.lang
+        or detect(text, loan_words).get(written_in, 0.0) < SWITCH_MIN_PROBABILITY
+    ):
         return ()
     return ((Button("🌐 " + LANGUAGES[written_in].native_name, f"lang:{written_in}"),),)

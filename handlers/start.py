@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from content.languages import LANGUAGES
+from content.region import Region
 from handlers import keyboards as kb
 from handlers.context import Context
 from handlers.i18n import Text
@@ -93,6 +94,15 @@ async def role_chosen(ctx: Context, role: str) -> list[Action]:
     return [welcome(ctx, edit=True)]
 
 
+def invitation(t: Text, region: Region) -> str:
+    """What lotse is for, in one sentence with an example (the welcome, and the answer to "hello")."""
+    return t._(
+        "Welcome! Ask me anything about life in %(town)s, in your own words and in your "
+        "language. For example: “How do I register my child for a Kita?”",
+        town=region.town,
+    )
+
+
 def welcome(ctx: Context, edit: bool = False) -> Reply:
     t, user = ctx.t, ctx.user
     role = user.role if user else None
@@ -109,11 +119,7 @@ def welcome(ctx: Context, edit: bool = False) -> Reply:
     elif role == Role.coordinator:
         text = t._("Welcome! You are registered as a coordinator of the integration office.")
     else:
-        text = t._(
-            "Welcome! Ask me anything about life in %(town)s, in your own words and in your "
-            "language. For example: “How do I register my child for a Kita?”",
-            town=ctx.region.town,
-        )
+        text = invitation(t, ctx.region)
     return Reply(f"{text}\n\n{help_text(ctx)}", edit=edit)
 
 
