@@ -100,6 +100,10 @@ def detect(text: str, loan_words: frozenset[str] = frozenset()) -> dict[str, flo
         marker = _MARKERS.get(lang)
         if marker is not None and marker.search(lowered):
             scores[lang] += 0.5
+    if "ps" in scores and _MARKERS["ps"].search(lowered):
+        # Pashto writes ی, ک, پ and چ too: its own letters outweigh Persian's.
+        scores["ps"] += 0.5
+        scores["fa"] = max(scores["fa"] - 0.5, 0.0)
     if found == "arabic" and scores.get("fa", 0) and _persian_in_arabic_letters(lowered):
         scores["fa"] += 0.6
     total = sum(scores.values())
