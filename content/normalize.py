@@ -45,6 +45,8 @@ _ARABIC_SCRIPT = str.maketrans(
         "ß": "ss",
     }
 )
+# Bidi controls separate words; other invisible format characters (soft hyphen) join them.
+_ARABIC_SCRIPT.update(dict.fromkeys(range(0x202A, 0x202F), " ") | dict.fromkeys(range(0x2066, 0x206A), " "))
 _DIGITS = {ord(c): str(unicodedata.digit(c)) for c in "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"}
 _ARTICLE = re.compile(r"^(?:[وفبكل]?ال|لل)(?=[\u0621-\u064a\u067e-\u06d5]{3,})")
 _WORD = re.compile(r"\w+")

@@ -76,8 +76,10 @@ def dont_know_text(t: Text, region: Region, passed_on: bool) -> str:
 
 
 def masked(text: str) -> str:
-    """What is kept of an unanswered question: no phone numbers, no e-mail addresses."""
-    return _EMAIL.sub("[…]", _PHONE.sub("[…]", " ".join(text.split())))[:MAX_KEPT]
+    """What is kept of an unanswered question: no phone numbers, no e-mail addresses, no
+    control characters (PostgreSQL refuses NUL), whitespace collapsed."""
+    printable = "".join(c if c.isprintable() else " " for c in text)
+    return _EMAIL.sub("[…]", _PHONE.sub("[…]", " ".join(printable.split())))[:MAX_KEPT]
 
 
 async def question(ctx: Context, text: str) -> list[Action]:

@@ -100,7 +100,15 @@ def test_blocked_user_does_not_stop_the_bot(telegram: dict, new_user) -> None:  
 
 def test_command_menus_per_language(telegram: dict) -> None:
     api: FakeBotAPI = telegram["api"]
-    assert [c["command"] for c in api.commands[None]] == ["start", "language", "help", "privacy", "mydata", "delete"]
+    assert [c["command"] for c in api.commands[None]] == [
+        "start",
+        "topics",
+        "language",
+        "help",
+        "privacy",
+        "mydata",
+        "delete",
+    ]
     for lang in ("ar", "uk", "fa", "ru", "tr", "de", "ps", "ku", "ti"):
         descriptions = [c["description"] for c in api.commands[lang]]
         assert descriptions[1] == T(lang)._("Change the language")
