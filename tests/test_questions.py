@@ -144,3 +144,13 @@ async def test_unanswered_texts_are_blanked_after_90_days(app: App) -> None:
     await app.runtime.purge_inactive()
     kept = {q.asked_on: q.text for q in await rows(app, Question)}
     assert kept == {today - timedelta(days=91): None, today - timedelta(days=89): "q89"}
+
+
+async def test_a_question_clearly_in_another_language_offers_to_switch(app: App) -> None:
+    await onboard(app, lang="en")
+    [reply] = await say(app, "كيف بسجل ابني بالروضة، عمره ثلاث سنين", lang="en")
+    assert isinstance(reply, Reply)
+    assert reply.text.startswith(app.runtime.library.pack.topics["kita.registration"].texts["en"].title)
+    assert buttons(reply)["🌐 العربية"] == "lang:ar"  # the user's choice stays until they press it
+    [short] = await say(app, "كيتا", lang="en")
+    assert "lang:ar" not in buttons(short).values()

@@ -111,7 +111,7 @@ def test_command_menus_per_language(telegram: dict) -> None:
     ]
     for lang in ("ar", "uk", "fa", "ru", "tr", "de", "ps", "ku", "ti"):
         descriptions = [c["description"] for c in api.commands[lang]]
-        assert descriptions[1] == T(lang)._("Change the language")
+        assert descriptions[1:3] == [T(lang)._("Browse all topics"), T(lang)._("Change the language")]
 
 
 def test_many_users_at_once(telegram: dict, new_user) -> None:  # type: ignore[no-untyped-def]
