@@ -19,8 +19,8 @@ EVAL = Path(__file__).parent / "eval"
 ANSWERER = Library("soest").answerer
 FLOORS = {
     # set: (top-1 accuracy, out-of-scope F1, answer language)
-    "dev.jsonl": (0.0, 0.0, 0.0),
-    "test.jsonl": (0.0, 0.0, 0.0),
+    "dev.jsonl": (0.89, 0.93, 0.98),  # measured 0.908, 0.962, 0.989
+    "test.jsonl": (0.92, 0.95, 0.99),  # measured 0.935, 0.981, 1.000
 }
 
 
