@@ -6,9 +6,10 @@ by both indexes, the two scores are fused, and a topic scores as its best unit. 
 units of all languages share one index, a question in Arabic that only says "Kita" still
 meets the Kita topic through the German loan word in the Arabic phrasings.
 
-The confidence (0..1) is how much of the question the best unit covers, weighted by how
-rare each word is: a question about the weather shares only common words with the content
-and gets a low confidence, whatever its BM25 rank.
+The confidence (0..1) is how much of the question the topic covers (anything it says, in
+any language), each word weighted by how few topics use it: a question about the weather
+shares only common words with the content and gets a low confidence, whatever its BM25
+rank. Among the best-ranked topics, BM25 score and confidence together decide the order.
 """
 
 from __future__ import annotations
@@ -92,22 +93,13 @@ class SearchIndex:
         self.units: list[Unit] = []
         for name, by_lang in (pseudo or {}).items():
             for lang, phrasings in by_lang.items():
-                for text in phrasings:
-                    tokens = words(text)
-                    if tokens:
-                        self.units.append(
-                            Unit(name, lang, "question", frozenset(tokens), frozenset(char_grams(tokens)))
-                        )
+                self._add(name, lang, [("question", text) for text in phrasings])
         for topic in topics:
             for lang, block in topic.texts.items():
                 texts = [("title", block.title), ("keywords", " ".join(block.keywords))]
                 texts += [("question", q) for q in block.questions]
-                texts += [("answer", line) for line in block.answer.splitlines() if line.strip()]
-                for kind, text in texts:
-                    tokens = words(text)
-                    if tokens:
-                        grams = char_grams(tokens)
-                        self.units.append(Unit(topic.id, lang, kind, frozenset(tokens), frozenset(grams)))
+                texts += [("answer", line) for line in block.answer.splitlines()]
+                self._add(topic.id, lang, texts)
         self.topic_ids = sorted({u.topic for u in self.units})
         position = {topic: i for i, topic in enumerate(self.topic_ids)}
         self._unit_topic = np.array([position[u.topic] for u in self.units], dtype=np.int64)
@@ -115,6 +107,12 @@ class SearchIndex:
         topics = [u.topic for u in self.units]
         self._words = _Field([sorted(u.words) for u in self.units], topics)
         self._grams = _Field([sorted(u.grams) for u in self.units], topics)
+
+    def _add(self, topic: str, lang: str, texts: list[tuple[str, str]]) -> None:
+        for kind, text in texts:
+            tokens = words(text)
+            if tokens:
+                self.units.append(Unit(topic, lang, kind, frozenset(tokens), frozenset(char_grams(tokens))))
 
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         query_words = words(text)
