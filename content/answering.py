@@ -34,10 +34,6 @@ class Match:
     hits: tuple[Hit, ...] = ()
     small_talk: bool = False  # a greeting or thanks: answer with what lotse can do
 
-    @property
-    def related(self) -> list[str]:
-        return [h.topic for h in self.hits if h.topic not in (self.topic, OUT_OF_SCOPE, SMALL_TALK)]
-
 
 class Answerer:
     """The search index of one content pack; rebuilt as a whole when the content is reloaded."""
@@ -53,10 +49,10 @@ class Answerer:
             if len(word) >= 4 and not word.isdigit()
         )
 
-    def match(self, text: str, *, chosen: str | None = None, hint: str | None = None) -> Match:
-        """``chosen``: the user's own language choice (wins); ``hint``: e.g. Telegram's language_code."""
+    def match(self, text: str, *, chosen: str | None = None) -> Match:
+        """``chosen``: the language the user chose (in the chat it always wins over the text)."""
         hits = tuple(self.index.search(text))
-        lang = chosen or asker_language(text, hits, self.loan_words) or hint or DEFAULT_LANGUAGE
+        lang = chosen or asker_language(text, hits, self.loan_words) or DEFAULT_LANGUAGE
         if not hits:
             return Match(None, 0.0, lang, hits)
         best = hits[0]

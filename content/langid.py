@@ -30,7 +30,7 @@ _SCRIPTS = {
     "cyrillic": ("uk", "ru"),
     "latin": ("de", "en", "tr", "ku"),
 }
-# Letters that only one language of its script uses (after nothing is folded).
+# Letters and short words that only one language of its script uses (on the raw text).
 _MARKERS = {
     "ps": re.compile(r"[ټډړږښګڼځڅۍې]"),
     "fa": re.compile(r"[پچژگ]|ی|ک"),

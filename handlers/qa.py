@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from content.answering import Match, asker_language
+from content.answering import Match
 from content.langid import detect
 from content.languages import LANGUAGES
 from content.pack import ContentPack
@@ -96,7 +96,7 @@ async def question(ctx: Context, text: str) -> list[Action]:
     topic = ctx.library.pack.topics[match.topic]
     reply, fallback = answer(ctx, topic)
     await _record(ctx, match, fallback=fallback)
-    switch = _language_switch(ctx, text, match)
+    switch = _language_switch(ctx, text)
     return [Reply(reply.text, reply.buttons + switch)] if switch else [reply]
 
 
@@ -171,16 +171,12 @@ async def _record(ctx: Context, match: Match, fallback: bool, text: str | None =
     )
 
 
-def _language_switch(ctx: Context, text: str, match: Match) -> Keyboard:
+def _language_switch(ctx: Context, text: str) -> Keyboard:
     """A button to switch language when the question is clearly written in another one."""
     if len(text.split()) < SWITCH_MIN_WORDS:
         return ()
-    loan_words = ctx.library.answerer.loan_words
-    written_in = asker_language(text, match.hits, loan_words)
-    if (
-        written_in is None
-        or written_in == ctx.lang
-        or detect(text, loan_words).get(written_in, 0.0) < SWITCH_MIN_PROBABILITY
-    ):
+    scores = detect(text, ctx.library.answerer.loan_words)
+    written_in = max(scores, key=scores.__getitem__, default=None)
+    if written_in is None or written_in == ctx.lang or scores[written_in] < SWITCH_MIN_PROBABILITY:
         return ()
     return ((Button("🌐 " + LANGUAGES[written_in].native_name, f"lang:{written_in}"),),)
