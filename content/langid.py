@@ -88,14 +88,13 @@ def detect(text: str, loan_words: frozenset[str] = frozenset()) -> dict[str, flo
     candidates = _SCRIPTS[found]
     if len(candidates) == 1:
         return {candidates[0]: 1.0}
-    flat = " ".join(text.split())
-    labels, probs = _model().predict(flat.lower(), k=40, threshold=0.0)
+    lowered = " ".join(text.split()).lower()
+    labels, probs = _model().predict(lowered, k=40, threshold=0.0)
     scores = dict.fromkeys(candidates, 0.02)
     for label, prob in zip(labels, probs, strict=True):
         lang = _LABELS.get(label.removeprefix("__label__"))
         if lang in scores:
             scores[lang] += float(prob)
-    lowered = flat.lower()
     for lang in candidates:
         marker = _MARKERS.get(lang)
         if marker is not None and marker.search(lowered):

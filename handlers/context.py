@@ -9,7 +9,7 @@ from content.library import Library
 from content.region import Region
 from handlers.i18n import Text, Translator
 from models.repo import Repo
-from models.tables import User
+from models.tables import Role, User
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,10 @@ class Context:
     policy: Policy = field(default_factory=Policy)
     user: User | None = None
     lang: str = "en"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.user is not None and self.user.role == Role.coordinator
 
     @property
     def region(self) -> Region:

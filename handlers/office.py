@@ -7,13 +7,8 @@ from datetime import timedelta
 from handlers.context import Context
 from handlers.dates import short_date
 from handlers.types import Action, Reply
-from models.tables import Role
 
 UNANSWERED_DAYS = 30
-
-
-def _is_coordinator(ctx: Context) -> bool:
-    return ctx.user is not None and ctx.user.role == Role.coordinator
 
 
 def _refused(ctx: Context) -> list[Action]:
@@ -21,7 +16,7 @@ def _refused(ctx: Context) -> list[Action]:
 
 
 async def unanswered(ctx: Context) -> list[Action]:
-    if not _is_coordinator(ctx):
+    if not ctx.is_coordinator:
         return _refused(ctx)
     since = ctx.now.date() - timedelta(days=UNANSWERED_DAYS)
     rows = await ctx.repo.unanswered(ctx.region.id, since)
@@ -42,7 +37,7 @@ async def unanswered(ctx: Context) -> list[Action]:
 
 
 async def reload(ctx: Context) -> list[Action]:
-    if not _is_coordinator(ctx):
+    if not ctx.is_coordinator:
         return _refused(ctx)
     pack = ctx.library.reload()
     text = ctx.t.n_("Content reloaded: %(n)d topic.", "Content reloaded: %(n)d topics.", len(pack.topics))

@@ -146,7 +146,7 @@ def coordinator_menu(t: Text) -> list[tuple[str, str]]:
 def help_text(ctx: Context) -> str:
     lines = [ctx.t._("Write your question as a normal message. Commands:")]
     menu = command_menu(ctx.t)
-    if ctx.user is not None and ctx.user.role == Role.coordinator:
+    if ctx.is_coordinator:
         menu += coordinator_menu(ctx.t)
     lines += [f"/{name} – {description}" for name, description in menu]
     return "\n".join(lines)
