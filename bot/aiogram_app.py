@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from aiogram import Bot, Dispatcher, Router
@@ -23,7 +24,7 @@ from aiohttp import web
 
 from bot.app import App
 from bot.events import button_event, message_event
-from bot.render import RetryLater, Rows, Unreachable, respond
+from bot.render import RetryLater, Rows, TelegramOps, Unreachable, respond
 
 log = logging.getLogger("lotse.aiogram")
 
@@ -113,12 +114,15 @@ async def set_commands(app: App, bot: Bot) -> None:
             await bot.set_my_commands(commands)
 
 
-async def run(app: App, stop: asyncio.Event) -> None:
+async def run(app: App, stop: asyncio.Event, ready: Callable[[TelegramOps], object] | None = None) -> None:
+    """Serve until ``stop``; ``ready(ops)`` is called once messages can be sent (starts the clock)."""
     bot = make_bot(app)
     dispatcher = build_dispatcher(app, bot)
     allowed = dispatcher.resolve_used_update_types()
     try:
         await set_commands(app, bot)
+        if ready is not None:
+            ready(AiogramOps(bot))
         settings = app.settings
         if settings.webhook_url:
             await _run_webhook(app, bot, dispatcher, allowed, stop)

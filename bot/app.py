@@ -37,6 +37,8 @@ async def build(settings: Settings, *, console: bool = False, migrate: bool | No
         retention_days=settings.retention_days,
         timezone=settings.timezone,
         console=console,
+        offer_hours=settings.offer_timeout_hours,
+        checkin_days=settings.checkin_days,
     )
     runtime = Runtime(
         make_sessionmaker(engine), Translator(), Library(settings.region), policy, make_locks(settings.redis_url)

@@ -40,8 +40,9 @@ def _settings() -> Settings:
 
 def _logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Library loggers at INFO print request details; keep them quieter.
-    for name in ("aiogram.event", "httpx", "apscheduler"):
+    # Library loggers at INFO print request details, and database drivers at DEBUG print
+    # query parameters (message texts): keep them quieter whatever the level.
+    for name in ("aiogram.event", "httpx", "apscheduler", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -74,12 +75,13 @@ async def _serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     loop.add_signal_handler(signal.SIGHUP, _reload_content, application)
-    scheduler = start_scheduler(application)
+    schedulers = []  # the clock starts once the transport can send
     logging.getLogger("lotse").info("lotse running (%s, region %s)", settings.transport, settings.region)
     try:
-        await run_transport(application, stop)
+        await run_transport(application, stop, lambda ops: schedulers.append(start_scheduler(application, ops)))
     finally:
-        scheduler.shutdown(wait=False)
+        for scheduler in schedulers:
+            scheduler.shutdown(wait=False)
         await application.close()
         logging.getLogger("lotse").info("lotse stopped")
 

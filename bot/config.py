@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     region: str = "soest"
     timezone: str = "Europe/Berlin"
     retention_days: int = Field(default=365, ge=1, le=3650)
+    # Pilot offers: hours a volunteer has to accept or decline; days until the volunteer check-in.
+    offer_timeout_hours: int = Field(default=24, ge=1, le=24 * 14)
+    checkin_days: int = Field(default=14, ge=1, le=365)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_api_url")

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from bot.events import text_event
 from bot.runtime import Runtime
-from handlers.types import Action, Button, Document, Incoming, Notice, Reply
+from handlers.types import Action, Button, Document, Incoming, Notice, Reply, Send
 
 PROMPT = "> "
 HELP = (
@@ -49,6 +49,9 @@ class Console:
                         self.out.write(f"  [{number}] {button.label}\n")
             elif isinstance(action, Notice):
                 self.out.write("ⓘ " + action.text + "\n")
+            elif isinstance(action, Send):
+                # In the terminal there is one person; show what someone else would get.
+                self.out.write(f"✉ (to user {action.chat_id}) " + action.reply.text.replace("\n", "\n  ") + "\n")
             elif isinstance(action, Document):
                 self.out.write(f"📎 {action.filename} ({len(action.content)} bytes) {action.caption}\n")
         self.out.flush()

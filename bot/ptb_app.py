@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -27,7 +28,7 @@ from telegram.ext import (
 
 from bot.app import App
 from bot.events import button_event, message_event
-from bot.render import RetryLater, Rows, Unreachable, respond
+from bot.render import RetryLater, Rows, TelegramOps, Unreachable, respond
 
 log = logging.getLogger("lotse.ptb")
 
@@ -124,12 +125,15 @@ async def set_commands(app: App, application: Application) -> None:  # type: ign
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
-async def run(app: App, stop: asyncio.Event) -> None:
+async def run(app: App, stop: asyncio.Event, ready: Callable[[TelegramOps], object] | None = None) -> None:
+    """Serve until ``stop``; ``ready(ops)`` is called once messages can be sent (starts the clock)."""
     application = build_application(app)
     settings = app.settings
     async with application:
         await set_commands(app, application)
         await application.start()
+        if ready is not None:
+            ready(PtbOps(application))
         assert application.updater is not None
         if settings.webhook_url:
             host, _, port = settings.webhook_listen.rpartition(":")

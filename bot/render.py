@@ -10,7 +10,7 @@ from functools import partial
 from typing import Protocol
 
 from bot.runtime import Runtime
-from handlers.types import Action, Document, Incoming, Keyboard, Notice, Reply
+from handlers.types import Action, Document, Incoming, Keyboard, Notice, Reply, Send
 
 log = logging.getLogger("lotse.render")
 
@@ -100,10 +100,26 @@ async def respond(runtime: Runtime, ops: TelegramOps, inc: Incoming | None, call
     if inc is None:
         return
     actions = await runtime.process(inc)
+    own = [a for a in actions if not isinstance(a, Send)]
     try:
-        await deliver(ops, inc.chat_id, actions, callback_id=callback_id, message_id=inc.message_id)
+        await deliver(ops, inc.chat_id, own, callback_id=callback_id, message_id=inc.message_id)
     except Unreachable:
         await runtime.mark_unreachable(inc.user_id)
+    await send_all(runtime, ops, [a for a in actions if isinstance(a, Send)])
+
+
+async def send_all(runtime: Runtime, ops: TelegramOps, sends: list[Action]) -> None:
+    """Messages to other users (offers, relayed messages, notes to coordinators). One that
+    fails is logged without its text and does not stop the others."""
+    for send in sends:
+        if not isinstance(send, Send):
+            continue
+        try:
+            await _send_reply(ops, send.chat_id, send.reply, None)
+        except Unreachable:
+            await runtime.mark_unreachable(send.chat_id)
+        except Exception as exc:  # noqa: BLE001 - one recipient's failure must not stop the rest
+            log.error("sending to another user failed: %s", type(exc).__name__)
 
 
 async def _send_reply(ops: TelegramOps, chat_id: int, reply: Reply, message_id: int | None) -> None:

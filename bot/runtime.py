@@ -15,7 +15,7 @@ from bot.locks import LocalLocks, UserLocks
 from content.languages import DEFAULT_LANGUAGE, supported
 from content.library import Library
 from handlers.context import Context, Policy
-from handlers.dispatch import apology, dispatch
+from handlers.dispatch import apology, dispatch, tick
 from handlers.i18n import Translator
 from handlers.start import command_menu
 from handlers.types import Action, Incoming
@@ -81,6 +81,19 @@ class Runtime:
             known = ctx is not None and ctx.user is not None
             lang = ctx.lang if ctx and known else supported(inc.language_code) or DEFAULT_LANGUAGE
             return apology(self.translator(lang))
+
+    async def wake(self) -> list[Action]:
+        """The scheduler's minute (handlers.dispatch.tick); returns the messages to send."""
+        try:
+            async with self.sessionmaker() as session:
+                actions = await tick(self._context(session))
+                await session.commit()
+                return actions
+        except Exception as exc:  # noqa: BLE001 - the next minute tries again
+            log.error(
+                "scheduled round failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__))
+            )
+            return []
 
     async def mark_unreachable(self, telegram_id: int) -> None:
         """Telegram answered 403: the user blocked the bot; send them nothing more."""

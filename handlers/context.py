@@ -8,6 +8,8 @@ from datetime import datetime
 from content.library import Library
 from content.region import Region
 from handlers.i18n import Text, Translator
+from handlers.types import Keyboard, Reply, Send
+from models.pilots import PilotRepo
 from models.repo import Repo
 from models.tables import Role, User
 
@@ -21,6 +23,9 @@ class Policy:
     timezone: str = "Europe/Berlin"
     # True in `lotse chat`: allows the local `/as ROLE` switch.
     console: bool = False
+    # Pilot offers: how long a volunteer has to answer; when the volunteer is asked how it goes.
+    offer_hours: int = 24
+    checkin_days: int = 14
 
 
 @dataclass
@@ -44,3 +49,17 @@ class Context:
     @property
     def t(self) -> Text:
         return self.translator(self.lang)
+
+    @property
+    def pilots(self) -> PilotRepo:
+        return PilotRepo(self.repo.session)
+
+    def speak(self, user: User) -> Text:
+        """The texts of another user's language, for a message to them."""
+        return self.translator(user.language)
+
+    def send(self, user: User, text: str, buttons: Keyboard = ()) -> list[Send]:
+        """A message to another user; nothing when they blocked the bot."""
+        if not user.active:
+            return []
+        return [Send(user.telegram_id, Reply(text, buttons), self.speak(user).rtl)]

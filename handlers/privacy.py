@@ -6,8 +6,12 @@ from content.languages import LANGUAGES
 from handlers import keyboards as kb
 from handlers.context import Context
 from handlers.dates import date_time, long_date
+from handlers.offers import describe
+from handlers.pilotage import farewell
 from handlers.start import privacy_text, role_name
 from handlers.types import Action, Reply
+from handlers.volunteering import profile_text
+from models.tables import RequestStatus
 
 
 async def privacy(ctx: Context) -> list[Action]:
@@ -28,6 +32,12 @@ async def my_data(ctx: Context) -> list[Action]:
         consent=date_time(user.consent_at, lang, tz),
         last_seen=long_date(user.last_seen_at.date(), lang),
     )
+    volunteer = await ctx.pilots.volunteer_of(user.id or 0)
+    if volunteer is not None:
+        text += "\n\n" + profile_text(ctx.t, volunteer, lang)
+    request = await ctx.pilots.current_request(user.id or 0)
+    if request is not None and request.status != RequestStatus.draft:
+        text += "\n\n" + ctx.t._("Your request for a pilot:") + "\n" + describe(ctx.t, request, lang)
     return [Reply(text)]
 
 
@@ -39,11 +49,13 @@ async def delete_request(ctx: Context) -> list[Action]:
 
 
 async def delete_confirmed(ctx: Context) -> list[Action]:
+    told: list[Action] = []
     if ctx.user is not None:
+        told = await farewell(ctx)
         await ctx.repo.delete_user(ctx.user)
         ctx.user = None
     text = ctx.t._("Your data has been deleted. Goodbye! Send /start if you want to use lotse again.")
-    return [Reply(text, edit=True)]
+    return [Reply(text, edit=True), *told]
 
 
 async def delete_cancelled(ctx: Context) -> list[Action]:

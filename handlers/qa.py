@@ -75,6 +75,11 @@ def dont_know_text(t: Text, region: Region, passed_on: bool) -> str:
     return "\n\n".join(lines)
 
 
+def hide_contacts(text: str) -> str:
+    """Phone numbers and e-mail addresses replaced by "[…]"."""
+    return _EMAIL.sub("[…]", _PHONE.sub("[…]", text))
+
+
 def masked(text: str) -> str:
     """What is kept of an unanswered question: no phone numbers, no e-mail addresses, no
     control characters (PostgreSQL refuses NUL), whitespace collapsed."""

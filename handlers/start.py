@@ -107,14 +107,10 @@ def welcome(ctx: Context, edit: bool = False) -> Reply:
     t, user = ctx.t, ctx.user
     role = user.role if user else None
     if role == Role.volunteer:
-        office = "\n".join(ctx.region.office.lines())
-        text = (
-            t._(
-                "Thank you for wanting to help newcomers in %(town)s! Until volunteer "
-                "registration opens in this bot, please contact the integration office:",
-                town=ctx.region.town,
-            )
-            + f"\n{office}"
+        text = t._(
+            "Thank you for wanting to help newcomers in %(town)s! Send /volunteer to register "
+            "as a volunteer pilot; the integration office then checks your registration.",
+            town=ctx.region.town,
         )
     elif role == Role.coordinator:
         text = t._("Welcome! You are registered as a coordinator of the integration office.")
@@ -128,6 +124,8 @@ def command_menu(t: Text) -> list[tuple[str, str]]:
     return [
         ("start", t._("Start over: consent, language, role")),
         ("topics", t._("Browse all topics")),
+        ("pilot", t._("Ask for a personal volunteer pilot")),
+        ("volunteer", t._("Register or edit your volunteer profile")),
         ("language", t._("Change the language")),
         ("help", t._("What I can do")),
         ("privacy", t._("How your data is used")),
@@ -136,8 +134,18 @@ def command_menu(t: Text) -> list[tuple[str, str]]:
     ]
 
 
+def volunteer_menu(t: Text) -> list[tuple[str, str]]:
+    return [
+        ("requests", t._("Requests offered to you and your pilotages")),
+        ("pause", t._("Pause or resume new requests")),
+        ("done", t._("End a pilotage")),
+    ]
+
+
 def coordinator_menu(t: Text) -> list[tuple[str, str]]:
     return [
+        ("volunteers", t._("Check and approve volunteers")),
+        ("match", t._("Assign the waiting requests")),
         ("unanswered", t._("Questions I could not answer")),
         ("reload", t._("Reload the content after a change")),
     ]
@@ -146,6 +154,8 @@ def coordinator_menu(t: Text) -> list[tuple[str, str]]:
 def help_text(ctx: Context) -> str:
     lines = [ctx.t._("Write your question as a normal message. Commands:")]
     menu = command_menu(ctx.t)
+    if ctx.user is not None and ctx.user.role in (Role.volunteer, Role.coordinator):
+        menu += volunteer_menu(ctx.t)
     if ctx.is_coordinator:
         menu += coordinator_menu(ctx.t)
     lines += [f"/{name} – {description}" for name, description in menu]

@@ -60,4 +60,14 @@ class Document:
     caption: str = ""
 
 
-Action = Reply | Notice | Document
+@dataclass(frozen=True)
+class Send:
+    """A message to someone else: an offer to a volunteer, a relayed message, a note to the
+    coordinators. Written in the recipient's language; ``rtl`` when that language is."""
+
+    chat_id: int
+    reply: Reply
+    rtl: bool = False
+
+
+Action = Reply | Notice | Document | Send

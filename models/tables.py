@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, DateTime, TypeDecorator
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -82,3 +82,132 @@ class Feedback(SQLModel, table=True):
     topic: str = Field(max_length=64)
     language: str = Field(max_length=8)
     helpful: bool
+
+
+def _user_fk(nullable: bool = False, unique: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(ForeignKey("users.id", ondelete="CASCADE"), nullable=nullable, unique=unique, index=not unique)
+
+
+class VolunteerStatus(StrEnum):
+    draft = "draft"  # registration not finished
+    pending = "pending"  # waiting for a coordinator
+    approved = "approved"
+    rejected = "rejected"
+    deactivated = "deactivated"
+
+
+class Volunteer(SQLModel, table=True):
+    """A volunteer pilot's profile. Lists are stored as comma-separated codes."""
+
+    __tablename__ = "volunteers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk(unique=True))
+    status: str = Field(default=VolunteerStatus.draft, max_length=16)
+    # The coordinator's reason for a rejection or deactivation, shown to the volunteer.
+    status_reason: str | None = Field(default=None, max_length=300)
+    status_changed_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    languages: str = Field(default="", max_length=100)  # "de:3,ar:2" (level 1 basic, 2 good, 3 fluent)
+    areas: str = Field(default="", max_length=200)
+    district: str | None = Field(default=None, max_length=32)  # None: anywhere in town
+    times: int = Field(default=0)  # weekly slots as a bitmask (handlers.matching.WEEK_SLOTS); 0: any time
+    woman: bool = Field(default=False)
+    capacity: int = Field(default=1)
+    paused: bool = Field(default=False)
+
+
+class RequestStatus(StrEnum):
+    draft = "draft"  # the newcomer is still filling in the form
+    waiting = "waiting"  # looking for a pilot (an offer may be out)
+    escalated = "escalated"  # nobody fitting was left: the coordinators take over
+    matched = "matched"
+    done = "done"
+    cancelled = "cancelled"
+
+
+OPEN_REQUEST = (RequestStatus.waiting, RequestStatus.escalated)
+
+
+class PilotRequest(SQLModel, table=True):
+    """A newcomer's request for a personal pilot, and once matched, the pilotage itself."""
+
+    __tablename__ = "pilot_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    newcomer_id: int = Field(sa_column=_user_fk())
+    region: str = Field(max_length=32)
+    language: str = Field(max_length=8)  # the newcomer's language, for the statistics
+    status: str = Field(default=RequestStatus.draft, max_length=16, index=True)
+    languages: str = Field(default="", max_length=100)
+    areas: str = Field(default="", max_length=200)
+    district: str | None = Field(default=None, max_length=32)
+    times: int = Field(default=0)
+    wants_woman: bool = Field(default=False)
+    note: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    submitted_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    volunteer_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("volunteers.id", ondelete="SET NULL"), nullable=True, index=True)
+    )
+    matched_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    ended_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # Both must agree before phone numbers and e-mail addresses pass the relay unmasked.
+    newcomer_shares: bool = Field(default=False)
+    volunteer_shares: bool = Field(default=False)
+    # When the volunteer is asked how the pilotage is going; cleared once asked.
+    checkin_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class OfferStatus(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    expired = "expired"
+    taken = "taken"  # someone else accepted first
+    withdrawn = "withdrawn"  # the request was cancelled
+
+
+class Offer(SQLModel, table=True):
+    """A request offered to one volunteer, with a deadline. Each volunteer is asked once per request."""
+
+    __tablename__ = "pilot_offers"
+    __table_args__ = (UniqueConstraint("request_id", "volunteer_id", name="uq_offer_request_volunteer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(
+        sa_column=Column(ForeignKey("pilot_requests.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    volunteer_id: int = Field(
+        sa_column=Column(ForeignKey("volunteers.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    status: str = Field(default=OfferStatus.pending, max_length=16)
+    offered_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    answered_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class PilotEvent(SQLModel, table=True):
+    """One step of a pilot request, for the statistics. ``ref`` is a pseudonym of the request,
+    not of the person: it stays when the request and the user are deleted, and then leads nowhere."""
+
+    __tablename__ = "pilot_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    region: str = Field(max_length=32)
+    kind: str = Field(max_length=16)
+    ref: str = Field(max_length=16)
+    language: str = Field(max_length=8)
+    detail: str | None = Field(default=None, max_length=32)
+
+
+class Conversation(SQLModel, table=True):
+    """What the user's next text message is for, when it is not a question: a note for the
+    pilot form, a message to relay, a coordinator's reason. ``data`` holds a /match proposal."""
+
+    __tablename__ = "conversations"
+
+    user_id: int = Field(sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True))
+    awaiting: str = Field(max_length=64)
+    since: datetime = Field(sa_column=_utc_column(nullable=False))
+    data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -1,0 +1,280 @@
+"""Offering a pilot request to volunteers: the online path, accept / decline, the deadline,
+escalation to the coordinators, and the pseudonymous events the statistics count.
+
+Lock order: whatever changes a request's offers locks the request row first
+(``PilotRepo.lock_request``), so two of these never wait on each other crosswise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from handlers.context import Context
+from handlers.dates import date_time
+from handlers.i18n import Text
+from handlers.matching import Helper, Need, rank
+from handlers.pilot_terms import (
+    area_name,
+    district_name,
+    languages_summary,
+    parse_levels,
+    split,
+    times_summary,
+)
+from handlers.qa import hide_contacts
+from handlers.types import Action, Button, Notice, Reply
+from models.tables import (
+    Offer,
+    OfferStatus,
+    PilotEvent,
+    PilotRequest,
+    RequestStatus,
+    User,
+    Volunteer,
+)
+
+OFFER = "offer:"  # offer:a:<offer id> accept, offer:d:<offer id> decline
+
+
+def need_of(request: PilotRequest, ctx: Context) -> Need:
+    waited = ctx.now - (request.submitted_at or request.created_at)
+    return Need(
+        id=request.id or 0,
+        languages=frozenset(split(request.languages)),
+        areas=frozenset(split(request.areas)),
+        district=request.district,
+        times=request.times,
+        wants_woman=request.wants_woman,
+        waiting_days=waited.total_seconds() / 86400,
+    )
+
+
+def helper_of(volunteer: Volunteer, load: int) -> Helper:
+    return Helper(
+        id=volunteer.id or 0,
+        languages=parse_levels(volunteer.languages),
+        areas=frozenset(split(volunteer.areas)),
+        district=volunteer.district,
+        times=volunteer.times,
+        woman=volunteer.woman,
+        capacity=volunteer.capacity,
+        load=load,
+    )
+
+
+def request_ref(request: PilotRequest) -> str:
+    """A pseudonym of the request for the events: stable, and not a user id."""
+    key = f"{request.id}:{request.created_at.isoformat()}".encode()
+    return hashlib.blake2b(key, digest_size=6, person=b"lotse-request").hexdigest()
+
+
+async def record(ctx: Context, request: PilotRequest, kind: str, detail: str | None = None) -> None:
+    await ctx.pilots.record_event(
+        PilotEvent(
+            at=ctx.now,
+            region=request.region,
+            kind=kind,
+            ref=request_ref(request),
+            language=request.language,
+            detail=detail,
+        )
+    )
+
+
+def describe(t: Text, request: PilotRequest, lang: str) -> str:
+    """The request as a volunteer or coordinator sees it: no name, no contact, the note masked."""
+    lines = [
+        t._("Languages: %(languages)s", languages=languages_summary(split(request.languages))),
+        t._("Help with: %(areas)s", areas=", ".join(area_name(t, a) for a in split(request.areas)) or "–"),
+        t._("Part of town: %(district)s", district=district_name(t, request.district)),
+        t._("Can meet: %(times)s", times=times_summary(t, request.times, lang)),
+    ]
+    if request.wants_woman:
+        lines.append(t._("Would like a woman as pilot."))
+    if request.note:
+        lines.append(t._("Note from the newcomer: “%(note)s”", note=hide_contacts(request.note)))
+    return "\n".join(lines)
+
+
+def offer_buttons(t: Text, offer: Offer) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button("✅ " + t._("Accept"), f"{OFFER}a:{offer.id}"),
+            Button("✖️ " + t._("Decline"), f"{OFFER}d:{offer.id}"),
+        ),
+    )
+
+
+async def offer_message(ctx: Context, volunteer_user: User, request: PilotRequest, offer: Offer) -> list[Action]:
+    t, lang = ctx.speak(volunteer_user), volunteer_user.language or "en"
+    text = "\n\n".join(
+        [
+            t._("🧭 A newcomer is looking for a pilot and you fit well:"),
+            describe(t, request, lang),
+            t._(
+                "Would you accompany this person? Please answer by %(deadline)s; after that "
+                "the request goes to someone else.",
+                deadline=date_time(offer.expires_at, lang, ctx.policy.timezone),
+            ),
+        ]
+    )
+    return ctx.send(volunteer_user, text, offer_buttons(t, offer))
+
+
+async def make_offer(ctx: Context, request: PilotRequest, volunteer: Volunteer) -> list[Action]:
+    expires = ctx.now + timedelta(hours=ctx.policy.offer_hours)
+    offer = await ctx.pilots.add_offer(request.id or 0, volunteer.id or 0, ctx.now, expires)
+    await record(ctx, request, "offered")
+    user = await ctx.pilots.user_by_id(volunteer.user_id)
+    return await offer_message(ctx, user, request, offer) if user else []
+
+
+async def find_pilot(ctx: Context, request: PilotRequest) -> list[Action]:
+    """Offer the request to the best fitting volunteer not asked yet; escalate when none is left."""
+    asked = await ctx.pilots.asked_volunteers(request.id or 0)
+    pool = {
+        volunteer.id: (volunteer, helper_of(volunteer, load))
+        for volunteer, load in await ctx.pilots.available_volunteers()
+    }
+    ranked = rank(need_of(request, ctx), [helper for _, helper in pool.values()], exclude=asked)
+    if not ranked:
+        return await escalate(ctx, request)
+    return await make_offer(ctx, request, pool[ranked[0].id][0])
+
+
+async def escalate(ctx: Context, request: PilotRequest) -> list[Action]:
+    """Nobody fitting is left: the coordinators take over; the newcomer is told honestly."""
+    if request.status == RequestStatus.escalated:
+        return []
+    request.status = RequestStatus.escalated
+    await record(ctx, request, "escalated")
+    actions: list[Action] = []
+    for coordinator in await ctx.pilots.coordinators():
+        t = ctx.speak(coordinator)
+        text = t._(
+            "📋 No volunteer fits this pilot request right now. Please find someone, "
+            "or assign it with /match when new volunteers are approved."
+        )
+        actions += ctx.send(coordinator, f"{text}\n\n{describe(t, request, coordinator.language or 'en')}")
+    newcomer = await ctx.pilots.user_by_id(request.newcomer_id)
+    if newcomer is not None:
+        t = ctx.speak(newcomer)
+        text = t._(
+            "We have not found a fitting pilot yet. The integration office now looks for "
+            "one personally. Your request stays active; you can see it with /pilot."
+        )
+        actions += ctx.send(newcomer, text)
+    return actions
+
+
+async def _my_offer(ctx: Context, offer_id: int) -> tuple[Offer | None, Volunteer | None]:
+    volunteer = await ctx.pilots.volunteer_of(ctx.user.id) if ctx.user else None
+    offer = await ctx.pilots.offer(offer_id)
+    if offer is None or volunteer is None or offer.volunteer_id != volunteer.id:
+        return None, volunteer
+    return offer, volunteer
+
+
+def _closed(t: Text, offer: Offer, ctx: Context) -> str:
+    """Why a pressed offer button changes nothing."""
+    status = offer.status
+    if status == OfferStatus.pending and offer.expires_at <= ctx.now:
+        status = OfferStatus.expired
+    return {
+        OfferStatus.accepted: t._("You have already accepted this request."),
+        OfferStatus.declined: t._("You have declined this request."),
+        OfferStatus.expired: t._("This offer has expired and went to another volunteer. Thank you all the same!"),
+        OfferStatus.taken: t._("Another volunteer has already taken this request. Thank you all the same!"),
+        OfferStatus.withdrawn: t._("The newcomer has withdrawn this request."),
+    }.get(status, t._("This offer is no longer open."))
+
+
+async def answer(ctx: Context, value: str) -> list[Action]:
+    """A press on accept (``a:<id>``) or decline (``d:<id>``)."""
+    choice, _, number = value.partition(":")
+    if choice not in ("a", "d") or not number.isdigit():
+        return [Notice(ctx.t._("This button is no longer active."))]
+    offer, volunteer = await _my_offer(ctx, int(number))
+    if offer is None or volunteer is None:
+        return [Notice(ctx.t._("This request was not offered to you."))]
+    request = await ctx.pilots.lock_request(offer.request_id)
+    offer = await ctx.pilots.offer(offer.id or 0)
+    if request is None or offer is None:
+        return [Reply(ctx.t._("The newcomer has withdrawn this request."), edit=True)]
+    if offer.status != OfferStatus.pending or offer.expires_at <= ctx.now:
+        return [Reply(_closed(ctx.t, offer, ctx), edit=True)]
+    if choice == "d":
+        return await _decline(ctx, offer, request)
+    return await _accept(ctx, offer, request, volunteer)
+
+
+async def _decline(ctx: Context, offer: Offer, request: PilotRequest) -> list[Action]:
+    await ctx.pilots.settle_offer(offer.id or 0, OfferStatus.declined, ctx.now, unexpired=False)
+    await record(ctx, request, "declined")
+    reply = Reply(ctx.t._("Thank you for telling us. The request goes to another volunteer."), edit=True)
+    return [reply, *await find_pilot(ctx, request)]
+
+
+async def _accept(ctx: Context, offer: Offer, request: PilotRequest, volunteer: Volunteer) -> list[Action]:
+    from handlers.pilotage import introductions  # the pilotage starts here
+
+    checkin = ctx.now + timedelta(days=ctx.policy.checkin_days)
+    if not await ctx.pilots.claim_request(offer, ctx.now, checkin):
+        await ctx.pilots.settle_offer(offer.id or 0, OfferStatus.taken, ctx.now, unexpired=False)
+        fresh = await ctx.pilots.offer(offer.id or 0)
+        return [Reply(_closed(ctx.t, fresh or offer, ctx), edit=True)]
+    if not await ctx.pilots.settle_offer(offer.id or 0, OfferStatus.accepted, ctx.now, unexpired=False):
+        raise RuntimeError("offer changed under a claimed request")  # cannot happen: the claim checked it
+    await record(ctx, request, "accepted")
+    request = await ctx.pilots.request(request.id or 0) or request
+    actions: list[Action] = []
+    for other in await ctx.pilots.close_offers(request.id or 0, OfferStatus.taken, ctx.now):
+        holder = await ctx.pilots.volunteer(other.volunteer_id)
+        user = await ctx.pilots.user_by_id(holder.user_id) if holder else None
+        if user is not None:
+            actions += ctx.send(user, _closed(ctx.speak(user), other, ctx))
+    return [*await introductions(ctx, request, volunteer), *actions]
+
+
+async def expire_due(ctx: Context) -> list[Action]:
+    """The scheduler's round: offers past their deadline time out and the request moves on."""
+    actions: list[Action] = []
+    for due in await ctx.pilots.due_offers(ctx.now):
+        request = await ctx.pilots.lock_request(due.request_id)
+        if request is None or not await ctx.pilots.settle_offer(
+            due.id or 0, OfferStatus.expired, ctx.now, unexpired=False
+        ):
+            continue  # answered or handled by another instance meanwhile
+        await record(ctx, request, "timed_out")
+        holder = await ctx.pilots.volunteer(due.volunteer_id)
+        user = await ctx.pilots.user_by_id(holder.user_id) if holder else None
+        if user is not None:
+            t = ctx.speak(user)
+            actions += ctx.send(user, t._("A pilot request offered to you has expired and went to another volunteer."))
+        if request.status in (RequestStatus.waiting, RequestStatus.escalated):
+            actions += await find_pilot(ctx, request)
+    return actions
+
+
+async def move_on(ctx: Context, volunteer: Volunteer) -> list[Action]:
+    """Before a volunteer's profile goes (account deleted, deactivated): their open offers move
+    to the next candidate, and their newcomers are told and looked after again."""
+    actions: list[Action] = []
+    for offer, _ in await ctx.pilots.pending_offers(volunteer.id or 0):
+        request = await ctx.pilots.lock_request(offer.request_id)
+        if request is None:
+            continue
+        await ctx.pilots.settle_offer(offer.id or 0, OfferStatus.withdrawn, ctx.now, unexpired=False)
+        actions += await find_pilot(ctx, request)
+    for request in await ctx.pilots.pilotages(volunteer.id or 0):
+        request.status, request.volunteer_id, request.checkin_at = RequestStatus.waiting, None, None
+        await record(ctx, request, "ended", "volunteer-left")
+        newcomer = await ctx.pilots.user_by_id(request.newcomer_id)
+        if newcomer is not None:
+            t = ctx.speak(newcomer)
+            actions += ctx.send(
+                newcomer, t._("Your pilot can no longer accompany you. We are looking for a new pilot for you.")
+            )
+        actions += await find_pilot(ctx, request)
+    return actions

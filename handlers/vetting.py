@@ -1,0 +1,195 @@
+"""Coordinators: /volunteers (vet: approve, reject, deactivate, with the reason kept and
+told to the volunteer) and /match (assign the waiting backlog at once, after confirming).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from handlers.context import Context
+from handlers.matching import assign, score
+from handlers.offers import describe, helper_of, make_offer, move_on, need_of
+from handlers.types import Action, Button, Notice, Reply
+from handlers.volunteering import number, profile_text
+from models.tables import OPEN_REQUEST, VolunteerStatus
+
+VET = "vet:"  # vet:ok:<id>, vet:no:<id> (reject), vet:off:<id> (deactivate), vet:page:<offset>
+MATCH = "match:"  # match:go, match:no
+REASON = "reason:"  # what a conversation awaits: reason:<no|off>:<volunteer id>
+PROPOSAL = "match"
+PAGE = 5
+SHOWN = (VolunteerStatus.pending, VolunteerStatus.approved, VolunteerStatus.rejected, VolunteerStatus.deactivated)
+PROPOSAL_VALID = timedelta(hours=1)
+
+
+def _coordinators_only(ctx: Context) -> list[Action]:
+    return [Reply(ctx.t._("This command is for coordinators of the integration office."))]
+
+
+async def volunteers(ctx: Context, offset: int = 0) -> list[Action]:
+    if not ctx.is_coordinator:
+        return _coordinators_only(ctx)
+    t = ctx.t
+    pending = await ctx.pilots.count_volunteers([VolunteerStatus.pending])
+    total = await ctx.pilots.count_volunteers(SHOWN)
+    if total == 0:
+        return [Reply(t._("No volunteer has registered yet."))]
+    head = t.n_("%(n)d volunteer waits for approval.", "%(n)d volunteers wait for approval.", pending)
+    actions: list[Action] = [Reply(head)]
+    for volunteer in await ctx.pilots.volunteers(SHOWN, PAGE, offset):
+        vid = volunteer.id
+        if volunteer.status == VolunteerStatus.pending:
+            keys = ((Button("✅ " + t._("Approve"), f"{VET}ok:{vid}"), Button("✖️ " + t._("Reject"), f"{VET}no:{vid}")),)
+        elif volunteer.status == VolunteerStatus.approved:
+            keys = ((Button("⛔ " + t._("Deactivate"), f"{VET}off:{vid}"),),)
+        else:
+            keys = ((Button("✅ " + t._("Approve"), f"{VET}ok:{vid}"),),)
+        actions.append(Reply(profile_text(t, volunteer, ctx.lang), keys))
+    if offset + PAGE < total:
+        more = t._("Show more (%(shown)d of %(total)d)", shown=offset + PAGE, total=total)
+        actions.append(Reply("…", ((Button(more, f"{VET}page:{offset + PAGE}"),),)))
+    return actions
+
+
+async def button(ctx: Context, value: str) -> list[Action]:
+    if not ctx.is_coordinator:
+        return [Notice(ctx.t._("This command is for coordinators of the integration office."))]
+    action, _, target = value.partition(":")
+    if not target.isdigit():
+        return [Notice(ctx.t._("This button is no longer active."))]
+    if action == "page":
+        return await volunteers(ctx, int(target))
+    volunteer = await ctx.pilots.volunteer(int(target))
+    if volunteer is None:
+        return [Reply(ctx.t._("This volunteer has deleted their account."), edit=True)]
+    if action == "ok":
+        return await _approve(ctx, volunteer)
+    if action in ("no", "off"):
+        await ctx.pilots.await_text(ctx.user.id or 0, f"{REASON}{action}:{volunteer.id}", ctx.now)  # type: ignore[union-attr]
+        prompt = ctx.t._(
+            "Please write the reason in one or two sentences. The volunteer %(number)s will read it.",
+            number=number(volunteer),
+        )
+        return [Reply(prompt)]
+    return [Notice(ctx.t._("This button is no longer active."))]
+
+
+async def _approve(ctx: Context, volunteer) -> list[Action]:  # type: ignore[no-untyped-def]
+    if volunteer.status == VolunteerStatus.approved:
+        return [Notice(ctx.t._("Already approved."))]
+    volunteer.status, volunteer.status_reason, volunteer.status_changed_at = VolunteerStatus.approved, None, ctx.now
+    actions: list[Action] = [Reply(ctx.t._("%(number)s is approved.", number=number(volunteer)), edit=True)]
+    user = await ctx.pilots.user_by_id(volunteer.user_id)
+    if user is not None:
+        t = ctx.speak(user)
+        text = t._(
+            "🎉 The integration office has approved you as a volunteer pilot. You will get "
+            "requests that fit your languages, topics and times here. /pause stops them for a while."
+        )
+        actions += ctx.send(user, text)
+    return actions
+
+
+async def reason(ctx: Context, state: str, text: str) -> list[Action]:
+    """The reason a coordinator wrote for rejecting or deactivating a volunteer."""
+    await ctx.pilots.clear_conversation(ctx.user.id or 0)  # type: ignore[union-attr]
+    action, _, target = state.partition(":")
+    volunteer = await ctx.pilots.volunteer(int(target)) if target.isdigit() else None
+    if not ctx.is_coordinator or volunteer is None:
+        return [Reply(ctx.t._("This volunteer has deleted their account."))]
+    why = " ".join("".join(c if c.isprintable() else " " for c in text).split())[:300]
+    if not why:
+        return [Reply(ctx.t._("Please write a reason."))]
+    volunteer.status = VolunteerStatus.rejected if action == "no" else VolunteerStatus.deactivated
+    volunteer.status_reason, volunteer.status_changed_at = why, ctx.now
+    actions: list[Action] = [
+        Reply(ctx.t._("Done: %(number)s. The reason is kept and sent to the volunteer.", number=number(volunteer)))
+    ]
+    user = await ctx.pilots.user_by_id(volunteer.user_id)
+    if user is not None:
+        t = ctx.speak(user)
+        if action == "no":
+            note = t._("The integration office could not approve your registration as a volunteer pilot.")
+        else:
+            note = t._("The integration office has deactivated your volunteer pilot profile.")
+        actions += ctx.send(user, note + "\n" + t._("Reason: %(reason)s", reason=why))
+    if action == "off":
+        actions += await move_on(ctx, volunteer)
+    return actions
+
+
+async def match(ctx: Context) -> list[Action]:
+    """/match: propose an assignment of the whole waiting backlog; offers go out on confirm."""
+    if not ctx.is_coordinator:
+        return _coordinators_only(ctx)
+    t = ctx.t
+    backlog = await ctx.pilots.backlog()
+    if not backlog:
+        return [Reply(t._("No request is waiting for a pilot."))]
+    pool = await ctx.pilots.available_volunteers()
+    helpers = [helper_of(volunteer, load) for volunteer, load in pool]
+    needs = [need_of(request, ctx) for request in backlog]
+    pairs = [(r, v) for r, v in assign(needs, helpers) if v not in await ctx.pilots.asked_volunteers(r)]
+    if not pairs:
+        text = t.n_(
+            "%(n)d request is waiting, but no available volunteer fits it.",
+            "%(n)d requests are waiting, but no available volunteer fits them.",
+            len(backlog),
+        )
+        return [Reply(text)]
+    await ctx.pilots.await_text(ctx.user.id or 0, PROPOSAL, ctx.now, json.dumps(pairs))  # type: ignore[union-attr]
+    by_need = {n.id: n for n in needs}
+    by_helper = {h.id: h for h in helpers}
+    fit = sum(score(by_need[r], by_helper[v]) for r, v in pairs) / len(pairs)
+    lines = [
+        t._(
+            "Proposal: %(matched)d of %(waiting)d waiting requests get a volunteer (average fit %(fit)d %%).",
+            matched=len(pairs),
+            waiting=len(backlog),
+            fit=round(fit * 100),
+        )
+    ]
+    requests = {r.id: r for r in backlog}
+    numbers = {v.id: number(v) for v, _ in pool}
+    for i, (r, v) in enumerate(pairs[:10], 1):
+        first = describe(t, requests[r], ctx.lang).split("\n")[0]
+        lines.append(f"{i}. {first} → {numbers[v]}")
+    if len(pairs) > 10:
+        lines.append("…")
+    lines.append(t._("Send the offers now? Each volunteer can still accept or decline."))
+    keys = ((Button("📨 " + t._("Send the offers"), MATCH + "go"), Button("✖️ " + t._("Discard"), MATCH + "no")),)
+    return [Reply("\n".join(lines), keys)]
+
+
+async def match_button(ctx: Context, value: str) -> list[Action]:
+    if not ctx.is_coordinator or ctx.user is None:
+        return [Notice(ctx.t._("This command is for coordinators of the integration office."))]
+    state = await ctx.pilots.conversation(ctx.user.id or 0)
+    if state is None or state.awaiting != PROPOSAL or ctx.now - state.since > PROPOSAL_VALID:
+        return [Reply(ctx.t._("This proposal is no longer valid. Send /match for a new one."), edit=True)]
+    await ctx.pilots.clear_conversation(ctx.user.id or 0)
+    if value != "go":
+        return [Reply(ctx.t._("Discarded. No offers were sent."), edit=True)]
+    pairs = json.loads(state.data or "[]")
+    free = {
+        volunteer.id: (volunteer, volunteer.capacity - load)
+        for volunteer, load in await ctx.pilots.available_volunteers()
+    }
+    actions: list[Action] = []
+    sent = 0
+    for request_id, volunteer_id in pairs:
+        request = await ctx.pilots.lock_request(request_id)
+        volunteer, slots = free.get(volunteer_id, (None, 0))
+        if request is None or request.status not in OPEN_REQUEST or volunteer is None or slots <= 0:
+            continue  # changed since the proposal: left for the next /match
+        # Offered meanwhile, or this volunteer was asked before: left alone.
+        if await ctx.pilots.has_pending_offer(request_id) or volunteer_id in await ctx.pilots.asked_volunteers(
+            request_id
+        ):
+            continue
+        free[volunteer_id] = (volunteer, slots - 1)
+        actions += await make_offer(ctx, request, volunteer)
+        sent += 1
+    text = ctx.t.n_("%(n)d offer sent.", "%(n)d offers sent.", sent)
+    return [Reply(text, edit=True), *actions]
