@@ -38,6 +38,8 @@ class Console:
 
     def show(self, actions: list[Action]) -> None:
         for action in actions:
+            if isinstance(action, Send) and action.chat_id == self.user_id:
+                action = action.reply  # a message lotse sends to this user from elsewhere in the flow
             if isinstance(action, Reply):
                 lines = action.text.split("\n")
                 self.out.write("▸ " + lines[0] + "\n")

@@ -8,15 +8,16 @@ Two paths share one scoring rule:
   because the load-spreading term falls with every newcomer the helper already has, so spreading wins over
   piling up when the rest is equal.
 
-`assign` is fast and near-optimal: it computes the whole value matrix with numpy, keeps for every helper only its
-best needs (and for every need its best helpers), and solves that sparse assignment exactly. `assign_exact` solves
+`assign` is fast and near-optimal: it computes the whole value matrix with numpy, keeps only candidate pairs (every
+helper's best needs, and every need's best helpers when needs are not plenty), and solves that sparse assignment
+exactly. `assign_exact` solves
 the dense problem and is the reference for tests and the benchmark; `greedy` simulates the online path.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,9 +40,12 @@ W_LOAD = 0.15
 W_WAIT = 0.25
 WAIT_FULL_DAYS = 30.0
 
-# assign(): candidate needs kept per helper, its best by value. Measured on bench/matching.py (10,000 x 2,000):
-# 32 -> 0.995 of the optimum, 64 -> 0.9994, 128 -> 0.99999, 192 -> exact.
+# assign(): candidates kept per helper (its best needs by value) and, unless needs are plenty, per need (its best
+# helpers). Measured with bench/matching.py, 2,000 helpers (~3,300 slots): with 10,000 needs 32 per helper reach
+# 0.995 of the optimum, 64 0.9994, 128 0.99999; with 2,000-6,000 needs (about as many as slots, the hardest case)
+# 128 + 16 reach 0.996-0.9999.
 TOP_NEEDS_PER_HELPER = 128
+TOP_HELPERS_PER_NEED = 16
 TIE_DECIMALS = 9  # scores equal to this many decimals are ties (vectorised and scalar sums differ in the last bits)
 
 
@@ -141,6 +145,7 @@ def total_value(needs: Sequence[Need], helpers: Sequence[Helper], pairs: Iterabl
 
 _INELIGIBLE = -4.0  # added to a pair that cannot talk or breaks the woman preference: far below any real value
 _ELIGIBLE_ABOVE = -1.0  # real values are >= 0, penalised ones <= 1.25 - 4
+_JITTER = 1e-4  # breaks ties between equal needs differently for every helper, see _candidates
 
 
 @dataclass(frozen=True)
@@ -156,10 +161,23 @@ class _Values:
     language: np.ndarray  # helpers x language groups
     group: np.ndarray  # needs -> language group
 
-    def rows(self, start: int = 0, stop: int | None = None) -> np.ndarray:
-        out = self.helper[start:stop] @ self.need
-        out += self.language[start:stop, self.group]
-        return out
+    def blocks(self, dtype: type = np.float64, by_need: bool = False) -> Iterator[tuple[int, np.ndarray]]:
+        """(first row, block of rows) of the matrix, or of its transpose with by_need: one matrix product, then the
+        language term a block at a time, so that the caller's passes over a block run in the CPU cache (memory
+        traffic, not arithmetic, is the cost here)."""
+        left, right = (self.need.T, self.helper.T) if by_need else (self.helper, self.need)
+        product = left.astype(dtype) @ right.astype(dtype)
+        language = (self.language.T if by_need else self.language).astype(dtype)
+        for start in range(0, len(product), 64):
+            block = product[start : start + 64]
+            if by_need:
+                block += language[self.group[start : start + 64]]
+            else:
+                block += language[start : start + 64].take(self.group, axis=1)
+            yield start, block
+
+    def matrix(self, by_need: bool = False) -> np.ndarray:
+        return np.concatenate([block for _, block in self.blocks(by_need=by_need)])
 
 
 def _values(needs: Sequence[Need], helpers: Sequence[Helper], wait_and_load: bool = True) -> _Values:
@@ -185,7 +203,7 @@ def _values(needs: Sequence[Need], helpers: Sequence[Helper], wait_and_load: boo
     week = (np.array([n.times & ALL_WEEK for n in needs], dtype=np.int64)[:, None] >> shifts) & 1
     slots = week.sum(axis=1)
     need_f[:, times_at:district_at] = week * (W_TIME / np.maximum(slots, 1))[:, None]
-    district = np.array([district_ix.get(n.district, -1) for n in needs], dtype=np.intp)  # type: ignore[arg-type]
+    district = np.array([-1 if n.district is None else district_ix[n.district] for n in needs], dtype=np.intp)
     said = district >= 0
     need_f[np.flatnonzero(said), district_at + district[said]] = W_DISTRICT
     need_f[:, woman_at] = [_INELIGIBLE * n.wants_woman for n in needs]
@@ -260,56 +278,93 @@ def _counting(counts: np.ndarray) -> np.ndarray:
     return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def _candidates(values: _Values, k: int, block: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(helper, need, value) of every helper's k best eligible needs.
+def _top(blocks: Iterable[tuple[int, np.ndarray]], shape: tuple[int, int], k: int) -> tuple[np.ndarray, ...]:
+    """(row, column, value) of the k largest values in every row of a matrix given as blocks of rows."""
+    n_rows, n_cols = shape
+    columns = np.empty((n_rows, k), dtype=np.intp)
+    found = np.empty((n_rows, k))
+    for start, block in blocks:
+        top = np.argpartition(block, n_cols - k, axis=1)[:, n_cols - k :]
+        columns[start : start + len(block)] = top
+        found[start : start + len(block)] = np.take_along_axis(block, top, axis=1)
+    return np.repeat(np.arange(n_rows), k), columns.ravel(), found.ravel()
 
-    Evaluated a block of helpers at a time: the whole matrix would not fit in the CPU caches, and memory traffic,
-    not arithmetic, is what costs here.
+
+def _candidates(values: _Values, k: int, k_need: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(helper, need, value) of every helper's k best eligible needs and every need's k_need best eligible helpers.
+
+    Equal needs (same languages, areas, district, times, all waiting 30+ days) are common, and every helper would
+    pick the same k of them, leaving the rest unmatched. So the selection sees a tiny helper-specific jitter:
+    _JITTER * cos(angle between a random direction of the helper and one of the need), 3 more columns in the
+    matrix product; each helper then prefers a different part of a group of equal needs (and the other way round).
+    The jitter is taken off the returned values. Big instances are computed in float32 (half the memory traffic;
+    its rounding, ~1e-7, is far below what the candidate cut can cost); small ones stay float64, so that assign is
+    exact when the candidates are all pairs.
     """
     n_helpers, n_needs = len(values.helper), len(values.group)
-    k = min(k, n_needs)
-    needs, found = [], []
-    for start in range(0, n_helpers, block):
-        rows = values.rows(start, start + block)
-        best = np.argpartition(rows, n_needs - k, axis=1)[:, n_needs - k :]
-        needs.append(best)
-        found.append(np.take_along_axis(rows, best, axis=1))
-    edge_h = np.repeat(np.arange(n_helpers), k)
-    edge_n, edge_v = np.concatenate(needs).ravel(), np.concatenate(found).ravel()
+    k, k_need = min(k, n_needs), min(k_need, n_helpers)
+    dtype = np.float32 if n_helpers * n_needs > 1 << 22 else np.float64
+    rng = np.random.default_rng(0)  # fixed: the same input gives the same pairs
+    spin_h = rng.normal(size=(n_helpers, 3))
+    spin_h *= _JITTER / np.linalg.norm(spin_h, axis=1, keepdims=True)
+    spin_n = rng.normal(size=(3, n_needs))
+    spin_n /= np.linalg.norm(spin_n, axis=0)
+    jittered = _Values(
+        np.hstack([values.helper, spin_h]), np.vstack([values.need, spin_n]), values.language, values.group
+    )
+
+    edge_h, edge_n, edge_v = _top(jittered.blocks(dtype), (n_helpers, n_needs), k)
+    if k_need:
+        more_n, more_h, more_v = _top(jittered.blocks(dtype, by_need=True), (n_needs, n_helpers), k_need)
+        _, first = np.unique(np.concatenate([edge_h * n_needs + edge_n, more_h * n_needs + more_n]), return_index=True)
+        edge_h, edge_n, edge_v = (
+            np.concatenate(pair)[first] for pair in ((edge_h, more_h), (edge_n, more_n), (edge_v, more_v))
+        )
     keep = edge_v > _ELIGIBLE_ABOVE
-    return edge_h[keep], edge_n[keep], edge_v[keep]
+    edge_h, edge_n = edge_h[keep], edge_n[keep]
+    # Back to the working precision: LAPJVsp runs twice as fast on float32-rounded costs as on float64 noise.
+    edge_v = (edge_v[keep] - np.einsum("ij,ji->i", spin_h[edge_h], spin_n[:, edge_n])).astype(dtype)
+    return edge_h, edge_n, edge_v
 
 
 def assign(needs: Sequence[Need], helpers: Sequence[Helper]) -> list[tuple[int, int]]:
     """Batch matching for /match: (need id, helper id) pairs maximising the total value, near-optimal and fast.
 
-    Every helper keeps only its TOP_NEEDS_PER_HELPER best needs by value; the optimum over these candidate pairs is
-    then found exactly by sparse bipartite matching of slots to needs. Each slot also gets a private "stays free"
-    node, so a full matching always exists; costs are 2 - value > 0 because explicit zeros would be no edges.
+    Only candidate pairs are considered: every helper's TOP_NEEDS_PER_HELPER best needs by value and, unless needs
+    outnumber the free slots twice over, every need's TOP_HELPERS_PER_NEED best helpers (a need with a rare
+    language is nobody's favourite, yet it should be matched when there is room). The optimum over the candidates
+    is then found exactly by sparse bipartite matching of slots to needs, where each node of the side that must
+    be matched in full gets a private "stays unmatched" partner, so that a full matching always exists; costs are
+    2 - value > 0 because explicit zeros would be no edges.
     """
     helpers = [h for h in helpers if h.capacity > h.load]
     if not needs or not helpers:
         return []
-    edge_h, edge_n, edge_v = _candidates(_values(needs, helpers), TOP_NEEDS_PER_HELPER)
     slot_helper, slot_k, slot_loss = _slots(helpers)
-    first_slot = np.flatnonzero(slot_k == 0)
+    n_needs, n_slots = len(needs), len(slot_helper)
+    plenty = n_needs >= 2 * n_slots
+    edge_h, edge_n, edge_v = _candidates(
+        _values(needs, helpers), TOP_NEEDS_PER_HELPER, 0 if plenty else TOP_HELPERS_PER_NEED
+    )
     per_edge = np.bincount(slot_helper, minlength=len(helpers))[edge_h]  # an edge for every slot of its helper
-    slot = np.repeat(first_slot[edge_h], per_edge) + _counting(per_edge)
-    cols = np.repeat(edge_n, per_edge)
+    slot = np.repeat(np.flatnonzero(slot_k == 0)[edge_h], per_edge) + _counting(per_edge)
+    need = np.repeat(edge_n, per_edge)
     cost = 2.0 - (np.repeat(edge_v, per_edge) - slot_loss[slot])
-    n_needs = len(needs)
-    n_slots = len(slot_helper)
-    stay_free = np.arange(n_slots)
+    # Measured: LAPJVsp is 2-5x faster with slots as rows when needs are many (1.4 x the slots), else needs as rows.
+    by_slot = n_needs >= 1.4 * n_slots
+    rows, cols, n_rows, n_cols = (slot, need, n_slots, n_needs) if by_slot else (need, slot, n_needs, n_slots)
+    alone = np.arange(n_rows)
     graph = csr_matrix(
         (
-            np.concatenate([cost, np.full(n_slots, 2.0)]),
-            (np.concatenate([slot, stay_free]), np.concatenate([cols, n_needs + stay_free])),
+            np.concatenate([cost, np.full(n_rows, 2.0)]),
+            (np.concatenate([rows, alone]), np.concatenate([cols, n_cols + alone])),
         ),
-        shape=(n_slots, n_needs + n_slots),
+        shape=(n_rows, n_cols + n_rows),
     )
-    slot_rows, need_cols = min_weight_full_bipartite_matching(graph)
-    real = need_cols < n_needs
-    return _pairs(needs, helpers, slot_helper[slot_rows[real]], need_cols[real])
+    matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
+    real = matched_cols < n_cols
+    slots, needs_ix = (matched_rows[real], matched_cols[real]) if by_slot else (matched_cols[real], matched_rows[real])
+    return _pairs(needs, helpers, slot_helper[slots], needs_ix)
 
 
 def assign_exact(needs: Sequence[Need], helpers: Sequence[Helper]) -> list[tuple[int, int]]:
@@ -322,7 +377,7 @@ def assign_exact(needs: Sequence[Need], helpers: Sequence[Helper]) -> list[tuple
     if not needs or not helpers:
         return []
     slot_helper, _, slot_loss = _slots(helpers)
-    values = _values(needs, helpers).rows()[slot_helper]
+    values = _values(needs, helpers).matrix()[slot_helper]
     ok = values > _ELIGIBLE_ABOVE
     values -= slot_loss[:, None]
     values[~ok] = 0.0
@@ -335,7 +390,7 @@ def greedy(needs: Sequence[Need], helpers: Sequence[Helper]) -> list[tuple[int, 
     """The online path simulated: longest-waiting need first, each takes rank(need, helpers)[0], loads update."""
     if not needs or not helpers:
         return []
-    fits = np.ascontiguousarray(_values(needs, helpers, wait_and_load=False).rows().T)  # a need's row is contiguous
+    fits = _values(needs, helpers, wait_and_load=False).matrix(by_need=True)  # needs x helpers
     load, capacity, _ = _helper_arrays(helpers)
     spread = W_LOAD * _spread(load, capacity)
     room = load < capacity

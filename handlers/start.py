@@ -22,12 +22,17 @@ def privacy_text(ctx: Context) -> str:
         "time with /delete.",
         town=ctx.region.town,
     )
+    pilots = t._(
+        "If you ask for a pilot or register as a volunteer, I also store what you enter in "
+        "that form until you delete your data. Messages between you and your pilot are "
+        "passed on, not stored."
+    )
     retention = t.n_(
         "If you do not use lotse for %(n)d day, your data is deleted automatically.",
         "If you do not use lotse for %(n)d days, your data is deleted automatically.",
         ctx.policy.retention_days,
     )
-    return f"{intro}\n{retention}"
+    return f"{intro}\n{pilots}\n{retention}"
 
 
 def consent_prompt(ctx: Context, preface: str = "") -> Reply:

@@ -213,7 +213,17 @@ def test_command_menu_in_every_language() -> None:
 
     for lang in ("ar", "uk", "fa", "ru", "tr", "de"):
         menu = command_menu(T(lang))
-        assert [name for name, _ in menu] == ["start", "topics", "language", "help", "privacy", "mydata", "delete"]
+        assert [name for name, _ in menu] == [
+            "start",
+            "topics",
+            "pilot",
+            "volunteer",
+            "language",
+            "help",
+            "privacy",
+            "mydata",
+            "delete",
+        ]
         assert all(0 < len(text) <= 256 for _, text in menu)
         assert menu != command_menu(T("en"))
 

@@ -105,7 +105,7 @@ async def test_pilot_request_offer_accept_relay_and_done(app: App) -> None:
     await register(app, 1, languages=("ar",), areas=("kita",), district="south")
     await approve(app, 1)
     sent = await ask_for_pilot(app, 50, lang="ar", areas=("kita",), note="Ich habe zwei Kinder, Tel 0171 2345678")
-    # TRANSLATIONS-PENDING assert "Thank you" not in texts(sent)  # the newcomer is answered in Arabic
+    assert "Thank you" not in texts(sent)  # the newcomer is answered in Arabic
     offer = sends(sent, 1)
     assert offer, "the fitting volunteer gets the offer"
     assert "[…]" in offer[0].reply.text and "2345678" not in offer[0].reply.text  # note masked

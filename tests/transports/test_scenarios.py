@@ -7,6 +7,7 @@ import pytest
 
 from handlers.bidi import FSI, PDI, strip_isolates
 from handlers.i18n import Translator
+from handlers.pilot_terms import area_name, district_name
 from tests.answers import answered_topic, title
 
 pytestmark = pytest.mark.usefixtures("transport")
@@ -60,10 +61,54 @@ def test_ukrainian_choice_wins_over_russian_telegram(new_user) -> None:  # type:
     assert T("uk")._("Change the language") in user.send("/help").text
 
 
-def test_volunteer_is_pointed_to_the_integration_office(new_user) -> None:  # type: ignore[no-untyped-def]
-    welcome = onboard(new_user("de"), "de", role="volunteer")
-    assert "Am Vreithof 8, 59494 Soest" in welcome
-    assert T("de")._("Write your question as a normal message. Commands:") in welcome
+def test_volunteer_registers_with_the_button_form(new_user) -> None:  # type: ignore[no-untyped-def]
+    uk = T("uk")
+    user = new_user("uk")
+    welcome = onboard(user, "uk", role="volunteer")
+    assert "/volunteer" in welcome
+    form = user.send("/volunteer", expect=2)
+    assert "Українська ●●●" in form.last.buttons
+    assert "Русский ●○○" in user.press("Русский").last.buttons  # the same message, edited
+    user.press(uk._("Next ▶"))
+    assert "✓ " + area_name(uk, "housing") in user.press(area_name(uk, "housing")).last.buttons
+    user.press(uk._("Next ▶"))
+    user.press(district_name(uk, "south"))
+    user.press(uk._("Next ▶"))
+    user.press("2")
+    done = user.press(uk._("No / I prefer not to say"), expect=2)
+    assert "L-" in done.text
+    assert uk._("Waiting for approval by the integration office.") in done.text
+    assert "Русский (" + uk._("basic") + ")" in done.text
+
+
+def test_arabic_newcomer_asks_for_a_pilot(new_user) -> None:  # type: ignore[no-untyped-def]
+    ar = T("ar")
+    user = new_user("ar")
+    onboard(user, "ar")
+    form = user.send("/pilot", expect=2)
+    assert "✓ العربية" in form.last.buttons
+    user.press(ar._("Next ▶"))
+    user.press(area_name(ar, "kita"))
+    user.press(ar._("Next ▶"))
+    user.press(district_name(ar, "south"))
+    user.press(ar._("Next ▶"))
+    user.press("✓ " + ar._("No special wish"))
+    review = user.press(ar._("Skip"))
+    assert ar._("Help with: %(areas)s", areas=area_name(ar, "kita")) in strip_isolates(review.text)
+    sent = user.press("📨 " + ar._("Send the request"), expect=2)
+    # No volunteer yet: the request goes to the office, and the newcomer is told so in Arabic.
+    thanks = ar._(
+        "Thank you! Your request has been sent. As soon as a volunteer pilot accepts, I will "
+        "introduce you here. This can take a few days. Send /pilot to see the status."
+    )
+    assert strip_isolates(sent.text).startswith(thanks)
+    assert ar._(
+        "We have not found a fitting pilot yet. The integration office now looks for "
+        "one personally. Your request stays active; you can see it with /pilot."
+    ) in strip_isolates(sent.text)
+    assert "/pilot" in sent.text and f"{FSI}/pilot{PDI}" in sent.text
+    status = user.send("/pilot")
+    assert "✖️ " + ar._("Withdraw my request") in status.last.buttons
 
 
 def test_question_before_consent_asks_for_consent_first(new_user) -> None:  # type: ignore[no-untyped-def]

@@ -103,6 +103,8 @@ def test_command_menus_per_language(telegram: dict) -> None:
     assert [c["command"] for c in api.commands[None]] == [
         "start",
         "topics",
+        "pilot",
+        "volunteer",
         "language",
         "help",
         "privacy",
@@ -111,7 +113,7 @@ def test_command_menus_per_language(telegram: dict) -> None:
     ]
     for lang in ("ar", "uk", "fa", "ru", "tr", "de", "ps", "ku", "ti"):
         descriptions = [c["description"] for c in api.commands[lang]]
-        assert descriptions[1:3] == [T(lang)._("Browse all topics"), T(lang)._("Change the language")]
+        assert descriptions[1:3] == [T(lang)._("Browse all topics"), T(lang)._("Ask for a personal volunteer pilot")]
 
 
 def test_many_users_at_once(telegram: dict, new_user) -> None:  # type: ignore[no-untyped-def]
@@ -199,3 +201,63 @@ def test_bad_setting_names_the_variable(tmp_path) -> None:  # type: ignore[no-un
     env = {**os.environ, "LOTSE_TRANSPORT": "carrier-pigeon", "LOTSE_TELEGRAM_TOKEN": "1:x"}
     result = subprocess.run([LOTSE, "run"], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.startswith("lotse: LOTSE_TRANSPORT")
+
+
+def test_offer_reaches_the_volunteer_and_accept_introduces_both(telegram: dict, new_user) -> None:  # type: ignore[no-untyped-def]
+    """Messages to someone else (the offer, the introduction, a relayed message) go out through
+    both Telegram libraries. The approval is written to the database, as /volunteers would."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from models.db import make_engine
+
+    api: FakeBotAPI = telegram["api"]
+    volunteer = new_user("en")
+    volunteer.send("/start")
+    volunteer.press(EN._("I agree"))
+    volunteer.press("✓ English")
+    volunteer.press(EN._("I want to help as a volunteer"))
+    volunteer.send("/volunteer", expect=2)
+    volunteer.press("العربية")
+    for label in (EN._("Next ▶"), EN._("Next ▶"), "✓ " + EN._("Anywhere in town"), EN._("Next ▶"), "✓ 1"):
+        volunteer.press(label)
+    volunteer.press(EN._("No / I prefer not to say"), expect=2)
+
+    async def approve() -> None:
+        engine = make_engine(telegram["database_url"])
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE volunteers SET status = 'approved'"))
+        await engine.dispose()
+
+    asyncio.run(approve())
+    newcomer = new_user("ar")
+    ar = T("ar")
+    newcomer.send("/start")
+    newcomer.press(ar._("I agree"))
+    newcomer.press("✓ العربية")
+    newcomer.press(ar._("I am new in town"))
+    newcomer.send("/pilot", expect=2)
+    for label in (
+        ar._("Next ▶"),
+        ar._("Next ▶"),
+        "✓ " + ar._("Anywhere in town"),
+        ar._("Next ▶"),
+        "✓ " + ar._("No special wish"),
+    ):
+        newcomer.press(label)
+    newcomer.press(ar._("Skip"))
+    before = len(api.messages[volunteer.id])
+    newcomer.press("📨 " + ar._("Send the request"))
+    offer = api.wait_messages(volunteer.id, before + 1)[-1]
+    assert offer.button_labels() == ["✅ " + EN._("Accept"), "✖️ " + EN._("Decline")]
+    before = len(api.messages[newcomer.id])
+    accepted = volunteer.press("✅ " + EN._("Accept"))
+    assert EN._("🤝 Thank you! You are now the pilot of this newcomer:") in accepted.text
+    intro = api.wait_messages(newcomer.id, before + 1)[-1]
+    assert strip_isolates(intro.text).startswith(ar._("🤝 Good news: a volunteer pilot has accepted your request!"))
+    volunteer.press(EN._("✉️ Write to the newcomer"))
+    before = len(api.messages[newcomer.id])
+    volunteer.send("Hallo, ich bin Anna. 0171 1234567", expect=2)
+    relayed = api.wait_messages(newcomer.id, before + 1)[-1]
+    assert "Hallo, ich bin Anna." in relayed.text and "1234567" not in relayed.text
