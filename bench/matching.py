@@ -57,7 +57,7 @@ def generate(n_needs: int = 10_000, n_helpers: int = 2_000, seed: int = 1) -> tu
     """A town's waiting requests and active volunteers, drawn with the shares in the module's tables."""
     rng = np.random.default_rng(seed)
     codes, shares = list(NEWCOMER_LANGUAGES), _weights(list(NEWCOMER_LANGUAGES.values()))
-    need_areas = [a for a in AREAS]
+    need_areas = list(AREAS)
     helper_areas = [a for a in AREAS if a != "interpreting"]
     needs = []
     for i in range(n_needs):

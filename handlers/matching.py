@@ -9,9 +9,9 @@ Two paths share one scoring rule:
   piling up when the rest is equal.
 
 `assign` is fast and near-optimal: it computes the whole value matrix with numpy, keeps only candidate pairs (every
-helper's best needs, and every need's best helpers when needs are not plenty), and solves that sparse assignment
-exactly. `assign_exact` solves
-the dense problem and is the reference for tests and the benchmark; `greedy` simulates the online path.
+helper's best needs, and every need's best helpers when needs are not plenty) and solves that sparse assignment
+exactly. `assign_exact` solves the dense problem and is the reference for tests and the benchmark; `greedy`
+simulates the online path.
 """
 
 from __future__ import annotations
