@@ -19,27 +19,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from handlers.matching import WEEK_SLOTS, Helper, Need, assign, assign_exact, greedy, total_value
+from handlers.pilot_terms import AREAS, DISTRICTS
 
-AREAS = (
-    "offices",
-    "language",
-    "kita",
-    "school",
-    "housing",
-    "work",
-    "health",
-    "leisure",
-    "mobility",
-    "interpreting",
-    "everyday",
-)
-DISTRICTS = ("innenstadt", "nord", "ost", "sued", "west", "ortsteile")
 NEWCOMER_LANGUAGES = {"ar": 30, "uk": 25, "fa": 12, "ru": 8, "tr": 8, "ps": 5, "ku": 5, "ti": 4, "en": 3}
 # (code, share of volunteers, level) besides everybody's German at 3
 VOLUNTEER_LANGUAGES = [("en", 0.70, 2), ("ar", 0.15, 3), ("ru", 0.10, 3), ("uk", 0.08, 3), ("tr", 0.05, 3)]
 VOLUNTEER_LANGUAGES += [("fa", 0.03, 3), ("fr", 0.05, 2), ("ku", 0.01, 3), ("ps", 0.005, 3), ("ti", 0.005, 3)]
 NEED_AREA_WEIGHTS = (16, 12, 10, 8, 16, 10, 10, 4, 4, 2, 8)  # offices and housing lead, interpreting is rare
-NEED_DISTRICT_WEIGHTS = (12, 14, 12, 38, 12, 12)  # newcomers live mostly in "sued"
+NEED_DISTRICT_WEIGHTS = (12, 14, 12, 38, 12, 12)  # newcomers live mostly in "south"
 
 
 def _weights(w: Sequence[float]) -> np.ndarray:

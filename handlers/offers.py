@@ -7,32 +7,17 @@ Lock order: whatever changes a request's offers locks the request row first
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from handlers.context import Context
 from handlers.dates import date_time
 from handlers.i18n import Text
 from handlers.matching import Helper, Need, rank
-from handlers.pilot_terms import (
-    area_name,
-    district_name,
-    languages_summary,
-    parse_levels,
-    split,
-    times_summary,
-)
-from handlers.qa import hide_contacts
+from handlers.pilot_events import record
+from handlers.pilot_terms import describe, parse_levels, split
+from handlers.pilotage import introductions
 from handlers.types import Action, Button, Notice, Reply
-from models.tables import (
-    Offer,
-    OfferStatus,
-    PilotEvent,
-    PilotRequest,
-    RequestStatus,
-    User,
-    Volunteer,
-)
+from models.tables import Offer, OfferStatus, PilotRequest, RequestStatus, User, Volunteer
 
 OFFER = "offer:"  # offer:a:<offer id> accept, offer:d:<offer id> decline
 
@@ -61,40 +46,6 @@ def helper_of(volunteer: Volunteer, load: int) -> Helper:
         capacity=volunteer.capacity,
         load=load,
     )
-
-
-def request_ref(request: PilotRequest) -> str:
-    """A pseudonym of the request for the events: stable, and not a user id."""
-    key = f"{request.id}:{request.created_at.isoformat()}".encode()
-    return hashlib.blake2b(key, digest_size=6, person=b"lotse-request").hexdigest()
-
-
-async def record(ctx: Context, request: PilotRequest, kind: str, detail: str | None = None) -> None:
-    await ctx.pilots.record_event(
-        PilotEvent(
-            at=ctx.now,
-            region=request.region,
-            kind=kind,
-            ref=request_ref(request),
-            language=request.language,
-            detail=detail,
-        )
-    )
-
-
-def describe(t: Text, request: PilotRequest, lang: str) -> str:
-    """The request as a volunteer or coordinator sees it: no name, no contact, the note masked."""
-    lines = [
-        t._("Languages: %(languages)s", languages=languages_summary(split(request.languages))),
-        t._("Help with: %(areas)s", areas=", ".join(area_name(t, a) for a in split(request.areas)) or "–"),
-        t._("Part of town: %(district)s", district=district_name(t, request.district)),
-        t._("Can meet: %(times)s", times=times_summary(t, request.times, lang)),
-    ]
-    if request.wants_woman:
-        lines.append(t._("Would like a woman as pilot."))
-    if request.note:
-        lines.append(t._("Note from the newcomer: “%(note)s”", note=hide_contacts(request.note)))
-    return "\n".join(lines)
 
 
 def offer_buttons(t: Text, offer: Offer) -> tuple[tuple[Button, ...], ...]:
@@ -126,7 +77,7 @@ async def make_offer(ctx: Context, request: PilotRequest, volunteer: Volunteer) 
     expires = ctx.now + timedelta(hours=ctx.policy.offer_hours)
     offer = await ctx.pilots.add_offer(request.id or 0, volunteer.id or 0, ctx.now, expires)
     await record(ctx, request, "offered")
-    user = await ctx.pilots.user_by_id(volunteer.user_id)
+    user = await ctx.pilots.volunteer_user(volunteer.id)
     return await offer_message(ctx, user, request, offer) if user else []
 
 
@@ -217,8 +168,6 @@ async def _decline(ctx: Context, offer: Offer, request: PilotRequest) -> list[Ac
 
 
 async def _accept(ctx: Context, offer: Offer, request: PilotRequest, volunteer: Volunteer) -> list[Action]:
-    from handlers.pilotage import introductions  # the pilotage starts here
-
     checkin = ctx.now + timedelta(days=ctx.policy.checkin_days)
     if not await ctx.pilots.claim_request(offer, ctx.now, checkin):
         await ctx.pilots.settle_offer(offer.id or 0, OfferStatus.taken, ctx.now, unexpired=False)
@@ -230,8 +179,7 @@ async def _accept(ctx: Context, offer: Offer, request: PilotRequest, volunteer: 
     request = await ctx.pilots.request(request.id or 0) or request
     actions: list[Action] = []
     for other in await ctx.pilots.close_offers(request.id or 0, OfferStatus.taken, ctx.now):
-        holder = await ctx.pilots.volunteer(other.volunteer_id)
-        user = await ctx.pilots.user_by_id(holder.user_id) if holder else None
+        user = await ctx.pilots.volunteer_user(other.volunteer_id)
         if user is not None:
             actions += ctx.send(user, _closed(ctx.speak(user), other, ctx))
     return [*await introductions(ctx, request, volunteer), *actions]
@@ -247,8 +195,7 @@ async def expire_due(ctx: Context) -> list[Action]:
         ):
             continue  # answered or handled by another instance meanwhile
         await record(ctx, request, "timed_out")
-        holder = await ctx.pilots.volunteer(due.volunteer_id)
-        user = await ctx.pilots.user_by_id(holder.user_id) if holder else None
+        user = await ctx.pilots.volunteer_user(due.volunteer_id)
         if user is not None:
             t = ctx.speak(user)
             actions += ctx.send(user, t._("A pilot request offered to you has expired and went to another volunteer."))
@@ -278,3 +225,36 @@ async def move_on(ctx: Context, volunteer: Volunteer) -> list[Action]:
             )
         actions += await find_pilot(ctx, request)
     return actions
+
+
+async def withdraw_offers(ctx: Context, request: PilotRequest) -> list[Action]:
+    """The request is withdrawn: its open offers close and their holders are told."""
+    actions: list[Action] = []
+    for offer in await ctx.pilots.close_offers(request.id or 0, OfferStatus.withdrawn, ctx.now):
+        user = await ctx.pilots.volunteer_user(offer.volunteer_id)
+        if user is not None:
+            actions += ctx.send(user, ctx.speak(user)._("The newcomer has withdrawn this request."))
+    return actions
+
+
+async def farewell(ctx: Context) -> list[Action]:
+    """Before a user's data is deleted: their offers move on, and the other side of their
+    requests and pilotages is told."""
+    assert ctx.user is not None
+    actions: list[Action] = []
+    volunteer = await ctx.pilots.volunteer_of(ctx.user.id or 0)
+    if volunteer is not None:
+        actions += await move_on(ctx, volunteer)
+    request = await ctx.pilots.current_request(ctx.user.id or 0)
+    if request is None or request.status == RequestStatus.draft:
+        return actions
+    if request.status == RequestStatus.matched:
+        await record(ctx, request, "completed", "newcomer-left")
+        pilot = await ctx.pilots.volunteer_user(request.volunteer_id)
+        if pilot is not None:
+            t = ctx.speak(pilot)
+            text = t._("The newcomer you accompany has left lotse, so the pilotage has ended. Thank you!")
+            actions += ctx.send(pilot, text)
+        return actions
+    await record(ctx, request, "cancelled", "newcomer-left")
+    return actions + await withdraw_offers(ctx, request)

@@ -15,6 +15,8 @@ from babel.dates import get_day_names
 from content.languages import LANGUAGES
 from handlers.i18n import Text
 from handlers.matching import INTERPRETING, WEEK_SLOTS
+from handlers.qa import hide_contacts
+from models.tables import PilotRequest
 
 AREAS = (
     "offices",
@@ -116,3 +118,18 @@ def format_levels(levels: dict[str, int]) -> str:
 
 def languages_summary(codes: list[str]) -> str:
     return ", ".join(LANGUAGES[c].native_name for c in codes if c in LANGUAGES)
+
+
+def describe(t: Text, request: PilotRequest, lang: str) -> str:
+    """The request as a volunteer or coordinator sees it: no name, no contact, the note masked."""
+    lines = [
+        t._("Languages: %(languages)s", languages=languages_summary(split(request.languages))),
+        t._("Help with: %(areas)s", areas=", ".join(area_name(t, a) for a in split(request.areas)) or "–"),
+        t._("Part of town: %(district)s", district=district_name(t, request.district)),
+        t._("Can meet: %(times)s", times=times_summary(t, request.times, lang)),
+    ]
+    if request.wants_woman:
+        lines.append(t._("Would like a woman as pilot."))
+    if request.note:
+        lines.append(t._("Note from the newcomer: “%(note)s”", note=hide_contacts(request.note)))
+    return "\n".join(lines)

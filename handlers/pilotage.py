@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.i18n import Text
-from handlers.offers import describe, record
-from handlers.pilot_terms import area_name, district_name, languages_summary, parse_levels, split
+from handlers.pilot_events import record
+from handlers.pilot_terms import area_name, describe, district_name, languages_summary, parse_levels, split
 from handlers.qa import hide_contacts, office_referral
 from handlers.types import Action, Button, Keyboard, Notice, Reply
-from models.tables import OfferStatus, PilotRequest, RequestStatus, Volunteer
+from models.tables import PilotRequest, RequestStatus, User, Volunteer
 
 PILOTAGE = "pil:"  # pil:w (write), pil:s (share), pil:e (end), pil:E (end, confirmed) + :<request id>
 FEEDBACK = "pfb:"  # pfb:<request id>:<good|ok|bad>
@@ -92,11 +92,11 @@ async def _party(ctx: Context, request_id: str) -> tuple[PilotRequest | None, st
     return request, None
 
 
-async def _other(ctx: Context, request: PilotRequest, side: str):  # type: ignore[no-untyped-def]
+async def _other(ctx: Context, request: PilotRequest, side: str) -> User | None:
+    """The other side of the pilotage."""
     if side == "volunteer":
         return await ctx.pilots.user_by_id(request.newcomer_id)
-    volunteer = await ctx.pilots.volunteer(request.volunteer_id or 0)
-    return await ctx.pilots.user_by_id(volunteer.user_id) if volunteer else None
+    return await ctx.pilots.volunteer_user(request.volunteer_id)
 
 
 def _not_running(ctx: Context) -> list[Action]:
@@ -123,7 +123,7 @@ async def button(ctx: Context, value: str) -> list[Action]:
         )
         return [Reply(question, keyboard)]
     if action == "E":
-        return await _end(ctx, request)
+        return await _end(ctx, request, side)
     if action == "k":
         return [Reply(ctx.t._("Good, the pilotage continues."), edit=True)]
     return _not_running(ctx)
@@ -195,10 +195,8 @@ def feedback_buttons(t: Text, request_id: int) -> Keyboard:
     )
 
 
-async def _end(ctx: Context, request: PilotRequest) -> list[Action]:
-    other_side = await _other(
-        ctx, request, "newcomer" if request.newcomer_id == (ctx.user and ctx.user.id) else "volunteer"
-    )
+async def _end(ctx: Context, request: PilotRequest, side: str) -> list[Action]:
+    other_side = await _other(ctx, request, side)
     request.status, request.ended_at, request.checkin_at = RequestStatus.done, ctx.now, None
     await record(ctx, request, "completed")
     question = ctx.t._("The pilotage has ended. How was it for you?")
@@ -258,8 +256,7 @@ async def checkins_due(ctx: Context) -> list[Action]:
     for request in await ctx.pilots.due_checkins(ctx.now):
         if not await ctx.pilots.claim_checkin(request.id or 0):
             continue
-        volunteer = await ctx.pilots.volunteer(request.volunteer_id or 0)
-        user = await ctx.pilots.user_by_id(volunteer.user_id) if volunteer else None
+        user = await ctx.pilots.volunteer_user(request.volunteer_id)
         if user is None:
             continue
         t = ctx.speak(user)
@@ -289,35 +286,4 @@ async def checkin_answer(ctx: Context, value: str) -> list[Action]:
         t = ctx.speak(coordinator)
         text = t._("🙋 A volunteer pilot asked for support from the office. Their pilotage:")
         actions += ctx.send(coordinator, f"{text}\n\n{describe(t, request, coordinator.language or 'en')}")
-    return actions
-
-
-async def farewell(ctx: Context) -> list[Action]:
-    """Before a user's data is deleted: their offers move on, and the other side of their
-    requests and pilotages is told."""
-    from handlers.offers import move_on
-
-    assert ctx.user is not None
-    actions: list[Action] = []
-    volunteer = await ctx.pilots.volunteer_of(ctx.user.id or 0)
-    if volunteer is not None:
-        actions += await move_on(ctx, volunteer)
-    request = await ctx.pilots.current_request(ctx.user.id or 0)
-    if request is None or request.status == RequestStatus.draft:
-        return actions
-    if request.status == RequestStatus.matched:
-        await record(ctx, request, "completed", "newcomer-left")
-        other = await _other(ctx, request, "newcomer")
-        if other is not None:
-            t = ctx.speak(other)
-            actions += ctx.send(
-                other, t._("The newcomer you accompany has left lotse, so the pilotage has ended. Thank you!")
-            )
-        return actions
-    await record(ctx, request, "cancelled", "newcomer-left")
-    for offer in await ctx.pilots.close_offers(request.id or 0, OfferStatus.withdrawn, ctx.now):
-        holder = await ctx.pilots.volunteer(offer.volunteer_id)
-        user = await ctx.pilots.user_by_id(holder.user_id) if holder else None
-        if user is not None:
-            actions += ctx.send(user, ctx.speak(user)._("The newcomer has withdrawn this request."))
     return actions

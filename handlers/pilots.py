@@ -10,12 +10,13 @@ from __future__ import annotations
 from handlers import forms
 from handlers.context import Context
 from handlers.dates import long_date
-from handlers.offers import describe, find_pilot, record
-from handlers.pilot_terms import AREAS, DISTRICTS, WEEK_SLOTS, split, toggle
+from handlers.offers import find_pilot, withdraw_offers
+from handlers.pilot_events import record
+from handlers.pilot_terms import AREAS, DISTRICTS, WEEK_SLOTS, describe, split, toggle
 from handlers.pilotage import pilotage_buttons
 from handlers.qa import masked
 from handlers.types import Action, Button, Notice, Reply
-from models.tables import OfferStatus, PilotRequest, RequestStatus
+from models.tables import PilotRequest, RequestStatus
 
 FORM = "pf:"  # pf:<request id>:<field>:<value>
 NOTE = "pilot-note:"  # what a conversation awaits: pilot-note:<request id>
@@ -202,9 +203,4 @@ async def _cancel(ctx: Context, request: PilotRequest, choice: str) -> list[Acti
     if was_draft:
         return actions
     await record(ctx, locked, "cancelled")
-    for offer in await ctx.pilots.close_offers(locked.id or 0, OfferStatus.withdrawn, ctx.now):
-        holder = await ctx.pilots.volunteer(offer.volunteer_id)
-        user = await ctx.pilots.user_by_id(holder.user_id) if holder else None
-        if user is not None:
-            actions += ctx.send(user, ctx.speak(user)._("The newcomer has withdrawn this request."))
-    return actions
+    return actions + await withdraw_offers(ctx, locked)

@@ -6,8 +6,8 @@ from content.languages import LANGUAGES
 from handlers import keyboards as kb
 from handlers.context import Context
 from handlers.dates import date_time, long_date
-from handlers.offers import describe
-from handlers.pilotage import farewell
+from handlers.offers import farewell
+from handlers.pilot_terms import describe
 from handlers.start import privacy_text, role_name
 from handlers.types import Action, Reply
 from handlers.volunteering import profile_text

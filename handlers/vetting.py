@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from handlers.context import Context
 from handlers.matching import assign, score
-from handlers.offers import describe, helper_of, make_offer, move_on, need_of
+from handlers.offers import helper_of, make_offer, move_on, need_of
+from handlers.pilot_terms import describe
 from handlers.types import Action, Button, Notice, Reply
 from handlers.volunteering import number, profile_text
 from models.tables import OPEN_REQUEST, VolunteerStatus
@@ -80,7 +81,7 @@ async def _approve(ctx: Context, volunteer) -> list[Action]:  # type: ignore[no-
         return [Notice(ctx.t._("Already approved."))]
     volunteer.status, volunteer.status_reason, volunteer.status_changed_at = VolunteerStatus.approved, None, ctx.now
     actions: list[Action] = [Reply(ctx.t._("%(number)s is approved.", number=number(volunteer)), edit=True)]
-    user = await ctx.pilots.user_by_id(volunteer.user_id)
+    user = await ctx.pilots.volunteer_user(volunteer.id)
     if user is not None:
         t = ctx.speak(user)
         text = t._(
@@ -106,7 +107,7 @@ async def reason(ctx: Context, state: str, text: str) -> list[Action]:
     actions: list[Action] = [
         Reply(ctx.t._("Done: %(number)s. The reason is kept and sent to the volunteer.", number=number(volunteer)))
     ]
-    user = await ctx.pilots.user_by_id(volunteer.user_id)
+    user = await ctx.pilots.volunteer_user(volunteer.id)
     if user is not None:
         t = ctx.speak(user)
         if action == "no":

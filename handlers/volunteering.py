@@ -10,12 +10,13 @@ from content.languages import LANGUAGES
 from handlers import forms
 from handlers.context import Context
 from handlers.i18n import Text
-from handlers.offers import describe, offer_buttons
+from handlers.offers import offer_buttons
 from handlers.pilot_terms import (
     AREAS,
     DISTRICTS,
     WEEK_SLOTS,
     area_name,
+    describe,
     district_name,
     format_levels,
     level_name,

@@ -47,6 +47,13 @@ class PilotRepo:
     async def volunteer(self, volunteer_id: int) -> Volunteer | None:
         return await self.session.get(Volunteer, volunteer_id)
 
+    async def volunteer_user(self, volunteer_id: int | None) -> User | None:
+        """The user behind a volunteer profile, to write to them."""
+        result = await self.session.exec(
+            select(User).join(Volunteer, col(Volunteer.user_id) == User.id).where(Volunteer.id == volunteer_id)
+        )
+        return result.first()
+
     async def add_volunteer(self, user_id: int, now: datetime) -> Volunteer:
         volunteer = Volunteer(user_id=user_id, status_changed_at=now)
         self.session.add(volunteer)
