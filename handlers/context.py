@@ -54,6 +54,15 @@ class Context:
     def pilots(self) -> PilotRepo:
         return PilotRepo(self.repo.session)
 
+    def await_text(self, awaiting: str, data: str | None = None) -> None:
+        """The user's next text message is for ``awaiting`` (see User.awaiting), not a question."""
+        assert self.user is not None
+        self.user.awaiting, self.user.awaiting_since, self.user.awaiting_data = awaiting, self.now, data
+
+    def clear_awaiting(self) -> None:
+        if self.user is not None and self.user.awaiting is not None:
+            self.user.awaiting, self.user.awaiting_since, self.user.awaiting_data = None, None, None
+
     def speak(self, user: User) -> Text:
         """The texts of another user's language, for a message to them."""
         return self.translator(user.language)

@@ -82,13 +82,13 @@ async def _route(inc: Incoming, ctx: Context) -> list[Action]:
 async def _awaited(inc: Incoming, ctx: Context) -> list[Action] | None:
     """Text the user was asked for (a form's note, a message to relay, a reason), or None
     when the message is an ordinary question."""
-    assert ctx.user is not None
-    state = await ctx.pilots.conversation(ctx.user.id or 0)
-    if state is None or ctx.now - state.since > AWAITING_VALID:
+    user = ctx.user
+    assert user is not None
+    if user.awaiting is None or user.awaiting_since is None or ctx.now - user.awaiting_since > AWAITING_VALID:
         return None
     if not inc.text.strip():
         return [Reply(ctx.t._("I can only pass on text. Please write it as a message."))]
-    kind, _, value = state.awaiting.partition(":")
+    kind, _, value = user.awaiting.partition(":")
     if kind + ":" == pilotage.RELAY:
         return await pilotage.relay(ctx, value, inc.text)
     if kind + ":" == pilots.NOTE:
@@ -104,8 +104,7 @@ async def _command(inc: Incoming, ctx: Context) -> list[Action]:
         return await start.switch_role(ctx, inc.text)
     handler = COMMANDS.get(name)
     if handler is not None:
-        if ctx.user is not None:  # a command leaves any form that waited for text
-            await ctx.pilots.clear_conversation(ctx.user.id or 0)
+        ctx.clear_awaiting()  # a command leaves any form that waited for text
         return await handler(ctx)
     unknown = ctx.t._("I don't know the command %(command)s.", command="/" + name)
     return [Reply(f"{unknown}\n\n{start.help_text(ctx)}")]

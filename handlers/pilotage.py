@@ -109,7 +109,7 @@ async def button(ctx: Context, value: str) -> list[Action]:
     if request is None or side is None:
         return _not_running(ctx)
     if action == "w":
-        await ctx.pilots.await_text(ctx.user.id or 0, f"{RELAY}{request.id}", ctx.now)  # type: ignore[union-attr]
+        ctx.await_text(f"{RELAY}{request.id}")
         return [Reply(ctx.t._("Write your message now; I will pass it on."))]
     if action == "s":
         return await _share(ctx, request, side)
@@ -132,7 +132,7 @@ async def button(ctx: Context, value: str) -> list[Action]:
 async def relay(ctx: Context, request_id: str, text: str) -> list[Action]:
     """The text the user wrote after pressing "write": pass it to the other side."""
     request, side = await _party(ctx, request_id)
-    await ctx.pilots.clear_conversation(ctx.user.id or 0)  # type: ignore[union-attr]
+    ctx.clear_awaiting()
     if request is None or side is None:
         return [Reply(ctx.t._("This pilotage is not running any more, so I did not pass your message on."))]
     other = await _other(ctx, request, side)

@@ -150,16 +150,16 @@ async def button(ctx: Context, value: str) -> list[Action]:
 async def _goto(ctx: Context, request: PilotRequest, name: str) -> list[Action]:
     assert ctx.user is not None
     if name == "note":
-        await ctx.pilots.await_text(ctx.user.id or 0, f"{NOTE}{request.id}", ctx.now)
+        ctx.await_text(f"{NOTE}{request.id}")
     else:
-        await ctx.pilots.clear_conversation(ctx.user.id or 0)
+        ctx.clear_awaiting()
     return [step(ctx, request, name, edit=True)]
 
 
 async def note(ctx: Context, request_id: str, text: str) -> list[Action]:
     """The free note, written as a message while the form waits for it."""
     assert ctx.user is not None
-    await ctx.pilots.clear_conversation(ctx.user.id or 0)
+    ctx.clear_awaiting()
     request = await ctx.pilots.request(int(request_id)) if request_id.isdigit() else None
     if request is None or request.newcomer_id != ctx.user.id or request.status != RequestStatus.draft:
         return []
@@ -196,7 +196,7 @@ async def _cancel(ctx: Context, request: PilotRequest, choice: str) -> list[Acti
         return [Notice(t._("This request cannot be withdrawn any more."))]
     was_draft = locked.status == RequestStatus.draft
     locked.status, locked.ended_at = RequestStatus.cancelled, ctx.now
-    await ctx.pilots.clear_conversation(ctx.user.id or 0)  # type: ignore[union-attr]
+    ctx.clear_awaiting()
     actions: list[Action] = [
         Reply(t._("Your request has been withdrawn. You can ask again any time with /pilot."), edit=True)
     ]

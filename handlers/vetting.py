@@ -67,7 +67,7 @@ async def button(ctx: Context, value: str) -> list[Action]:
     if action == "ok":
         return await _approve(ctx, volunteer)
     if action in ("no", "off"):
-        await ctx.pilots.await_text(ctx.user.id or 0, f"{REASON}{action}:{volunteer.id}", ctx.now)  # type: ignore[union-attr]
+        ctx.await_text(f"{REASON}{action}:{volunteer.id}")
         prompt = ctx.t._(
             "Please write the reason in one or two sentences. The volunteer %(number)s will read it.",
             number=number(volunteer),
@@ -94,7 +94,7 @@ async def _approve(ctx: Context, volunteer) -> list[Action]:  # type: ignore[no-
 
 async def reason(ctx: Context, state: str, text: str) -> list[Action]:
     """The reason a coordinator wrote for rejecting or deactivating a volunteer."""
-    await ctx.pilots.clear_conversation(ctx.user.id or 0)  # type: ignore[union-attr]
+    ctx.clear_awaiting()
     action, _, target = state.partition(":")
     volunteer = await ctx.pilots.volunteer(int(target)) if target.isdigit() else None
     if not ctx.is_coordinator or volunteer is None:
@@ -139,7 +139,7 @@ async def match(ctx: Context) -> list[Action]:
             len(backlog),
         )
         return [Reply(text)]
-    await ctx.pilots.await_text(ctx.user.id or 0, PROPOSAL, ctx.now, json.dumps(pairs))  # type: ignore[union-attr]
+    ctx.await_text(PROPOSAL, json.dumps(pairs))
     by_need = {n.id: n for n in needs}
     by_helper = {h.id: h for h in helpers}
     fit = sum(score(by_need[r], by_helper[v]) for r, v in pairs) / len(pairs)
@@ -166,13 +166,14 @@ async def match(ctx: Context) -> list[Action]:
 async def match_button(ctx: Context, value: str) -> list[Action]:
     if not ctx.is_coordinator or ctx.user is None:
         return [Notice(ctx.t._("This command is for coordinators of the integration office."))]
-    state = await ctx.pilots.conversation(ctx.user.id or 0)
-    if state is None or state.awaiting != PROPOSAL or ctx.now - state.since > PROPOSAL_VALID:
+    user = ctx.user
+    since, proposal = user.awaiting_since, user.awaiting_data
+    if user.awaiting != PROPOSAL or since is None or ctx.now - since > PROPOSAL_VALID:
         return [Reply(ctx.t._("This proposal is no longer valid. Send /match for a new one."), edit=True)]
-    await ctx.pilots.clear_conversation(ctx.user.id or 0)
+    ctx.clear_awaiting()
     if value != "go":
         return [Reply(ctx.t._("Discarded. No offers were sent."), edit=True)]
-    pairs = json.loads(state.data or "[]")
+    pairs = json.loads(proposal or "[]")
     free = {
         volunteer.id: (volunteer, volunteer.capacity - load)
         for volunteer, load in await ctx.pilots.available_volunteers()

@@ -1,4 +1,4 @@
-"""SQL for volunteer pilots: profiles, requests, offers, events and conversation state.
+"""SQL for volunteer pilots: profiles, requests, offers and events.
 
 The two state changes that can race are single conditional UPDATEs, so the database decides
 who wins: an offer leaves ``pending`` once, and a request is matched once.
@@ -15,7 +15,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.tables import (
     OPEN_REQUEST,
-    Conversation,
     Offer,
     OfferStatus,
     PilotEvent,
@@ -240,25 +239,10 @@ class PilotRepo:
         )
         return list(result.all())
 
-    # --- events and conversation state --------------------------------------------------
+    # --- events -----------------------------------------------------------------------
     async def record_event(self, event: PilotEvent) -> None:
         self.session.add(event)
 
     async def events(self, since: datetime) -> list[PilotEvent]:
         result = await self.session.exec(select(PilotEvent).where(col(PilotEvent.at) >= since).order_by(PilotEvent.id))
         return list(result.all())
-
-    async def conversation(self, user_id: int) -> Conversation | None:
-        return await self.session.get(Conversation, user_id)
-
-    async def await_text(self, user_id: int, awaiting: str, now: datetime, data: str | None = None) -> None:
-        state = await self.session.get(Conversation, user_id)
-        if state is None:
-            self.session.add(Conversation(user_id=user_id, awaiting=awaiting, since=now, data=data))
-        else:
-            state.awaiting, state.since, state.data = awaiting, now, data
-
-    async def clear_conversation(self, user_id: int) -> None:
-        state = await self.session.get(Conversation, user_id)
-        if state is not None:
-            await self.session.delete(state)

@@ -50,6 +50,12 @@ class User(SQLModel, table=True):
     last_seen_at: datetime = Field(sa_column=_utc_column(nullable=False))
     # False once Telegram says the user blocked the bot: nothing more is sent to them.
     active: bool = Field(default=True)
+    # Conversation state: what the user's next text is for when it is not a question (a form's
+    # note, a message to relay, a coordinator's reason), since when, and a /match proposal.
+    # On the user row, which every event loads anyway, so that a question costs no extra query.
+    awaiting: str | None = Field(default=None, max_length=64)
+    awaiting_since: datetime | None = Field(default=None, sa_column=_utc_column())
+    awaiting_data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Question(SQLModel, table=True):
@@ -199,15 +205,3 @@ class PilotEvent(SQLModel, table=True):
     ref: str = Field(max_length=16)
     language: str = Field(max_length=8)
     detail: str | None = Field(default=None, max_length=32)
-
-
-class Conversation(SQLModel, table=True):
-    """What the user's next text message is for, when it is not a question: a note for the
-    pilot form, a message to relay, a coordinator's reason. ``data`` holds a /match proposal."""
-
-    __tablename__ = "conversations"
-
-    user_id: int = Field(sa_column=Column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True))
-    awaiting: str = Field(max_length=64)
-    since: datetime = Field(sa_column=_utc_column(nullable=False))
-    data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -1,4 +1,4 @@
-"""volunteer pilots: profiles, requests, offers, events, conversation state
+"""volunteer pilots: profiles, requests, offers, events; conversation state on users
 
 Revision ID: 0003
 Revises: 0002
@@ -86,17 +86,16 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(length=32), nullable=True),
     )
     op.create_index("ix_pilot_events_at", "pilot_events", ["at"])
-    op.create_table(
-        "conversations",
-        sa.Column("user_id", sa.Integer(), _user_fk(), primary_key=True),
-        sa.Column("awaiting", sa.String(length=64), nullable=False),
-        sa.Column("since", UTCDateTime(), nullable=False),
-        sa.Column("data", sa.Text(), nullable=True),
-    )
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("awaiting", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("awaiting_since", UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("awaiting_data", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_table("conversations")
+    with op.batch_alter_table("users") as batch:
+        for name in ("awaiting_data", "awaiting_since", "awaiting"):
+            batch.drop_column(name)
     op.drop_index("ix_pilot_events_at", table_name="pilot_events")
     op.drop_table("pilot_events")
     for name in ("expires_at", "volunteer_id", "request_id"):
