@@ -76,6 +76,11 @@ async def approve(app: App, uid: int) -> list[Action]:
     return await press(app, f"vet:ok:{volunteer.id}", COORDINATOR)
 
 
+async def approved_volunteer(app: App, uid: int, **profile: object) -> None:
+    await register(app, uid, **profile)  # type: ignore[arg-type]
+    await approve(app, uid)
+
+
 async def ask_for_pilot(
     app: App,
     uid: int,

@@ -19,6 +19,7 @@ from models.tables import Offer, PilotEvent, PilotRequest, User, Volunteer
 from tests.pilot_steps import (
     COORDINATOR,
     approve,
+    approved_volunteer,
     ask_for_pilot,
     coordinator,
     data_starting,
@@ -201,10 +202,8 @@ async def test_hard_constraints_language_and_woman(app: App) -> None:
 
 async def test_timeout_moves_the_offer_on(app: App) -> None:
     await coordinator(app)
-    await register(app, 1)
-    await register(app, 2)
-    await approve(app, 1)
-    await approve(app, 2)
+    await approved_volunteer(app, 1)
+    await approved_volunteer(app, 2)
     sent = await ask_for_pilot(app, 50)
     first = sends(sent)[0].chat_id
     second = 2 if first == 1 else 1
@@ -254,10 +253,8 @@ async def test_two_volunteers_accepting_at_once_exactly_one_wins(app: App) -> No
 
 async def test_stale_foreign_and_cancelled_buttons_change_nothing(app: App) -> None:
     await coordinator(app)
-    await register(app, 1)
-    await register(app, 2, languages=("uk",))
-    await approve(app, 1)
-    await approve(app, 2)
+    await approved_volunteer(app, 1)
+    await approved_volunteer(app, 2, languages=("uk",))
     sent = await ask_for_pilot(app, 50)
     accept = data_starting(sent, "offer:a:")
     holder = sends(sent)[0].chat_id
@@ -283,10 +280,8 @@ async def test_stale_foreign_and_cancelled_buttons_change_nothing(app: App) -> N
 
 async def test_volunteer_deleting_account_moves_offers_on(app: App) -> None:
     await coordinator(app)
-    await register(app, 1)
-    await register(app, 2)
-    await approve(app, 1)
-    await approve(app, 2)
+    await approved_volunteer(app, 1)
+    await approved_volunteer(app, 2)
     sent = await ask_for_pilot(app, 50)
     holder = sends(sent)[0].chat_id
     other = 2 if holder == 1 else 1
@@ -317,8 +312,7 @@ async def test_match_assigns_the_backlog_after_confirmation(app: App) -> None:
 
 async def test_checkin_after_the_configured_days(app: App) -> None:
     await coordinator(app)
-    await register(app, 1)
-    await approve(app, 1)
+    await approved_volunteer(app, 1)
     sent = await ask_for_pilot(app, 50)
     await press(app, data_starting(sent, "offer:a:"), 1)
     assert await app.runtime.wake() == []
@@ -333,8 +327,7 @@ async def test_checkin_after_the_configured_days(app: App) -> None:
 
 async def test_pause_and_requests(app: App) -> None:
     await coordinator(app)
-    await register(app, 1)
-    await approve(app, 1)
+    await approved_volunteer(app, 1)
     assert "Paused" in texts(await say(app, "/pause", 1))
     sent = await ask_for_pilot(app, 50)
     assert not sends(sent, 1)
@@ -349,8 +342,7 @@ async def test_relayed_texts_and_notes_do_not_reach_the_log(app: App, caplog: py
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="lotse")
     await coordinator(app)
-    await register(app, 1)
-    await approve(app, 1)
+    await approved_volunteer(app, 1)
     sent = await ask_for_pilot(app, 50, note="Geheimnis Notiz 0171 1111111")
     accepted = await press(app, data_starting(sent, "offer:a:"), 1)
     await press(app, data_starting(accepted, "pil:w:"), 1)
