@@ -197,7 +197,8 @@ def feedback_buttons(t: Text, request_id: int) -> Keyboard:
 
 async def _end(ctx: Context, request: PilotRequest, side: str) -> list[Action]:
     other_side = await _other(ctx, request, side)
-    request.status, request.ended_at, request.checkin_at = RequestStatus.done, ctx.now, None
+    if not await ctx.pilots.end_request(request.id or 0, ctx.now):  # both pressed at once: one ends it
+        return _not_running(ctx)
     await record(ctx, request, "completed")
     question = ctx.t._("The pilotage has ended. How was it for you?")
     actions: list[Action] = [Reply(question, feedback_buttons(ctx.t, request.id or 0), edit=True)]

@@ -163,6 +163,15 @@ class PilotRepo:
         )
         return result.rowcount == 1
 
+    async def end_request(self, request_id: int, now: datetime) -> bool:
+        """End a running pilotage, once."""
+        result = await self.session.exec(
+            update(PilotRequest)  # type: ignore[call-overload]
+            .where(PilotRequest.id == request_id, PilotRequest.status == RequestStatus.matched)
+            .values(status=RequestStatus.done, ended_at=now, checkin_at=None)
+        )
+        return result.rowcount == 1
+
     async def due_checkins(self, now: datetime, limit: int = 100) -> list[PilotRequest]:
         result = await self.session.exec(
             select(PilotRequest)

@@ -141,11 +141,14 @@ async def test_pilot_request_offer_accept_relay_and_done(app: App) -> None:
     ended = await say(app, "/done", 1)
     end = data_starting(ended, "pil:e:")
     confirm = await press(app, end, 1)
-    finished = await press(app, data_starting(confirm, "pil:E:"), 1)
-    to_newcomer = sends(finished, 50)
-    assert to_newcomer and data_starting(to_newcomer, "pfb:")
-    await press(app, data_starting(finished, "pfb:").rsplit(":", 1)[0] + ":good", 1)
-    await press(app, data_starting(to_newcomer, "pfb:").rsplit(":", 1)[0] + ":ok", 50, "ar")
+    # Both sides press "end" at the same moment: it ends once, the other press is told so.
+    end = data_starting(confirm, "pil:E:")
+    presses = await asyncio.gather(press(app, end, 1), press(app, end, 50, "ar"))
+    enders = [r for r in presses if sends(r)]
+    assert len(enders) == 1 and any(isinstance(a, Notice) for r in presses for a in r)
+    assert data_starting(enders[0], "pfb:") == f"pfb:{request.id}:good"  # both get the feedback row
+    await press(app, f"pfb:{request.id}:good", 1)
+    await press(app, f"pfb:{request.id}:ok", 50, "ar")
     assert (await requests(app))[0].status == "done"
     assert await events(app) == [
         "requested",
