@@ -352,3 +352,18 @@ async def test_relayed_texts_and_notes_do_not_reach_the_log(app: App, caplog: py
     await say(app, "Vertraulich 0172 2222222", 1)
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "Geheimnis" not in logged and "Vertraulich" not in logged and "2222222" not in logged
+
+
+async def test_newcomer_leaving_ends_the_pilotage_and_mydata_shows_the_forms(app: App) -> None:
+    await coordinator(app)
+    await approved_volunteer(app, 1)
+    sent = await ask_for_pilot(app, 50, note="Zwei Kinder")
+    assert "L-" in texts(await say(app, "/mydata", 1))
+    assert "Zwei Kinder" in texts(await say(app, "/mydata", 50, "ar"))
+    await press(app, data_starting(sent, "offer:a:"), 1)
+    await say(app, "/delete", 50, "ar")
+    gone = await press(app, "delete:yes", 50, "ar")
+    assert "left lotse" in sends(gone, 1)[0].reply.text
+    assert await requests(app) == []
+    assert (await events(app))[-1] == "completed:newcomer-left"
+    assert "No open requests" in texts(await say(app, "/requests", 1))
