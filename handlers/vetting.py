@@ -131,7 +131,8 @@ async def match(ctx: Context) -> list[Action]:
     pool = await ctx.pilots.available_volunteers()
     helpers = [helper_of(volunteer, load) for volunteer, load in pool]
     needs = [need_of(request, ctx) for request in backlog]
-    pairs = [(r, v) for r, v in assign(needs, helpers) if v not in await ctx.pilots.asked_volunteers(r)]
+    asked = await ctx.pilots.asked_pairs([need.id for need in needs])
+    pairs = [pair for pair in assign(needs, helpers) if pair not in asked]  # nobody is asked twice
     if not pairs:
         text = t.n_(
             "%(n)d request is waiting, but no available volunteer fits it.",

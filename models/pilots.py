@@ -208,6 +208,13 @@ class PilotRepo:
         """Waiting requests nobody is being asked about (their volunteer left, say)."""
         return [r for r in await self.backlog() if r.status == RequestStatus.waiting]
 
+    async def asked_pairs(self, request_ids: Sequence[int]) -> set[tuple[int, int]]:
+        """(request, volunteer) pairs that were offered already, whatever the answer."""
+        result = await self.session.exec(
+            select(Offer.request_id, Offer.volunteer_id).where(col(Offer.request_id).in_(request_ids))
+        )
+        return {(r, v) for r, v in result.all()}
+
     async def asked_volunteers(self, request_id: int) -> set[int]:
         result = await self.session.exec(select(Offer.volunteer_id).where(Offer.request_id == request_id))
         return set(result.all())

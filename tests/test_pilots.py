@@ -179,6 +179,8 @@ async def test_decline_moves_on_and_nobody_left_escalates(app: App) -> None:
     assert sends(escalated, 50), "the newcomer is told honestly"
     assert (await requests(app))[0].status == "escalated"
     assert await events(app) == ["requested", "offered", "declined", "offered", "declined", "escalated"]
+    # /match does not ask the two again: they declined this request.
+    assert "no available volunteer fits it" in texts(await say(app, "/match", COORDINATOR))
     # The declined offer's button again: nothing changes.
     again = await press(app, data_starting(sent, "offer:a:"), 1)
     assert "declined" in texts(again)
