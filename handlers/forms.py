@@ -44,8 +44,8 @@ def district_choice(t: Text, prefix: str, current: str | None) -> list[tuple[But
     return _rows(buttons, 2)
 
 
-def week_grid(t: Text, lang: str, prefix: str, times: int) -> list[tuple[Button, ...]]:
-    """Seven rows (Monday first), morning / afternoon / evening in each."""
+def week_grid(t: Text, lang: str, prefix: str, times: int, next_data: str) -> list[tuple[Button, ...]]:
+    """Seven rows (Monday first), morning / afternoon / evening in each; then "any time" and next."""
     days = day_names(lang)
     rows = []
     for day in range(7):
@@ -55,6 +55,8 @@ def week_grid(t: Text, lang: str, prefix: str, times: int) -> list[tuple[Button,
             on = bool(times >> slot & 1)
             row.append(Button(tick(on, f"{days[day]} {PART_ICONS[part]}"), f"{prefix}{slot}"))
         rows.append(tuple(row))
+    rows.append((Button(tick(times == 0, t._("Any time")), prefix + "any"),))
+    rows.append(next_row(t, next_data))
     return rows
 
 

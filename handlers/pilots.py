@@ -84,11 +84,7 @@ def step(ctx: Context, request: PilotRequest, name: str, edit: bool = False) -> 
         text = (
             t._("When can you meet? Tap all times that suit you, or choose “any time”.") + "\n" + forms.week_legend(t)
         )
-        keys = forms.keyboard(
-            forms.week_grid(t, ctx.lang, prefix + "time:", request.times),
-            (Button(forms.tick(request.times == 0, t._("Any time")), prefix + "time:any"),),
-            forms.next_row(t, prefix + "go:" + following),
-        )
+        keys = forms.keyboard(forms.week_grid(t, ctx.lang, prefix + "time:", request.times, prefix + "go:" + following))
     elif name == "pref":
         text = t._("Do you have a wish for your pilot?")
         keys = (

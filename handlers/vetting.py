@@ -13,7 +13,7 @@ from handlers.offers import helper_of, make_offer, move_on, need_of
 from handlers.pilot_terms import describe
 from handlers.types import Action, Button, Notice, Reply
 from handlers.volunteering import number, profile_text
-from models.tables import OPEN_REQUEST, VolunteerStatus
+from models.tables import OPEN_REQUEST, Volunteer, VolunteerStatus
 
 VET = "vet:"  # vet:ok:<id>, vet:no:<id> (reject), vet:off:<id> (deactivate), vet:page:<offset>
 MATCH = "match:"  # match:go, match:no
@@ -76,7 +76,7 @@ async def button(ctx: Context, value: str) -> list[Action]:
     return [Notice(ctx.t._("This button is no longer active."))]
 
 
-async def _approve(ctx: Context, volunteer) -> list[Action]:  # type: ignore[no-untyped-def]
+async def _approve(ctx: Context, volunteer: Volunteer) -> list[Action]:
     if volunteer.status == VolunteerStatus.approved:
         return [Notice(ctx.t._("Already approved."))]
     volunteer.status, volunteer.status_reason, volunteer.status_changed_at = VolunteerStatus.approved, None, ctx.now

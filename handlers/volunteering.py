@@ -135,11 +135,7 @@ def step(ctx: Context, volunteer: Volunteer, name: str, edit: bool = False) -> R
         keys = forms.keyboard(forms.district_choice(t, FORM + "dist:", volunteer.district))
     elif name == "time":
         text = t._("When do you usually have time? Tap all that apply, or choose “any time”.")
-        keys = forms.keyboard(
-            forms.week_grid(t, ctx.lang, FORM + "time:", volunteer.times),
-            (Button(forms.tick(volunteer.times == 0, t._("Any time")), FORM + "time:any"),),
-            forms.next_row(t, go),
-        )
+        keys = forms.keyboard(forms.week_grid(t, ctx.lang, FORM + "time:", volunteer.times, go))
         text += "\n" + forms.week_legend(t)
     elif name == "cap":
         text = t._("How many newcomers can you accompany at the same time?")
