@@ -1,16 +1,22 @@
-"""The aiogram transport (default): one catch-all router, long polling or webhook."""
+"""The aiogram transport (default): one catch-all router, long polling or webhook. Updates go
+to the shared round (bot/sending.Responder); Telegram's errors are mapped to ours here."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from urllib.parse import urlparse
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
 from aiogram.types import (
     BotCommand,
     BufferedInputFile,
@@ -24,7 +30,9 @@ from aiohttp import web
 
 from bot.app import App
 from bot.events import button_event, message_event
-from bot.render import RetryLater, Rows, TelegramOps, Unreachable, respond
+from bot.render import Rows
+from bot.sending import REQUEST_TIMEOUT, Rejected, Responder, RetryLater, Transient, Unreachable
+from bot.service import Service
 
 log = logging.getLogger("lotse.aiogram")
 
@@ -52,44 +60,62 @@ class AiogramOps:
             raise RetryLater(exc.retry_after) from None
         except TelegramForbiddenError:
             raise Unreachable() from None
+        except (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge) as exc:
+            raise Rejected(exc.message) from None
+        except Exception as exc:  # noqa: BLE001 - 5xx, timeouts, network: worth another try
+            raise Transient(type(exc).__name__) from None
 
     async def send_text(self, chat_id: int, text: str, keyboard: Rows) -> None:
-        await self._call(self.bot.send_message(chat_id, text, reply_markup=_markup(keyboard)))
+        await self._call(
+            self.bot.send_message(chat_id, text, reply_markup=_markup(keyboard), request_timeout=int(REQUEST_TIMEOUT))
+        )
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, keyboard: Rows) -> bool:
         try:
             await self._call(
                 self.bot.edit_message_text(
-                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard)
+                    text=text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=_markup(keyboard),
+                    request_timeout=int(REQUEST_TIMEOUT),
                 )
             )
-        except TelegramBadRequest:  # too old, deleted, or unchanged: send a new message instead
+        except Rejected:  # too old, deleted, or unchanged: send a new message instead
             return False
         return True
 
     async def answer_button(self, callback_id: str, text: str) -> None:
-        await self._call(self.bot.answer_callback_query(callback_id, text=text or None))
+        await self._call(
+            self.bot.answer_callback_query(callback_id, text=text or None, request_timeout=int(REQUEST_TIMEOUT))
+        )
 
     async def send_document(self, chat_id: int, filename: str, content: bytes, caption: str) -> None:
-        await self._call(self.bot.send_document(chat_id, BufferedInputFile(content, filename), caption=caption or None))
+        await self._call(
+            self.bot.send_document(
+                chat_id,
+                BufferedInputFile(content, filename),
+                caption=caption or None,
+                request_timeout=int(REQUEST_TIMEOUT) * 3,
+            )
+        )
 
 
-def build_dispatcher(app: App, bot: Bot) -> Dispatcher:
+def build_dispatcher(app: App, responder: Responder) -> Dispatcher:
     runtime = app.runtime
-    ops = AiogramOps(bot)
     router = Router(name="lotse")
 
     @router.message()
     async def on_message(message: Message) -> None:
-        await respond(runtime, ops, message_event(message))
+        await responder.respond(message_event(message))
 
     @router.edited_message()
     async def on_edited(message: Message) -> None:
-        await respond(runtime, ops, message_event(message, edited=True))
+        await responder.respond(message_event(message, edited=True))
 
     @router.callback_query()
     async def on_button(query: CallbackQuery) -> None:
-        await respond(runtime, ops, button_event(query), callback_id=query.id)
+        await responder.respond(button_event(query), callback_id=query.id)
 
     @router.my_chat_member()
     async def on_member(update: ChatMemberUpdated) -> None:
@@ -114,30 +140,37 @@ async def set_commands(app: App, bot: Bot) -> None:
             await bot.set_my_commands(commands)
 
 
-async def run(app: App, stop: asyncio.Event, ready: Callable[[TelegramOps], object] | None = None) -> None:
-    """Serve until ``stop``; ``ready(ops)`` is called once messages can be sent (starts the clock)."""
+async def run(app: App, stop: asyncio.Event, service: Service) -> None:
+    """Serve until ``stop``, then drain: no new updates, the rounds in flight finish, the
+    service (outbox, clock) stops while the bot can still send."""
     bot = make_bot(app)
-    dispatcher = build_dispatcher(app, bot)
+    ops = AiogramOps(bot)
+    responder = Responder(app.runtime, ops)
+    dispatcher = build_dispatcher(app, responder)
     allowed = dispatcher.resolve_used_update_types()
     try:
         await set_commands(app, bot)
-        if ready is not None:
-            ready(AiogramOps(bot))
-        settings = app.settings
-        if settings.webhook_url:
+        await service.started(ops)
+        if app.settings.webhook_url:
             await _run_webhook(app, bot, dispatcher, allowed, stop)
-            return
-        await bot.delete_webhook()
-        polling = asyncio.create_task(
-            dispatcher.start_polling(bot, handle_signals=False, allowed_updates=allowed, close_bot_session=False)
-        )
-        stopped = asyncio.create_task(stop.wait())
-        await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        if not polling.done():
-            await dispatcher.stop_polling()
-        await polling
+        else:
+            await _run_polling(bot, dispatcher, allowed, stop)
+        await responder.drain(service.DRAIN_SECONDS)
     finally:
+        await service.stopping()
         await bot.session.close()
+
+
+async def _run_polling(bot: Bot, dispatcher: Dispatcher, allowed: list[str], stop: asyncio.Event) -> None:
+    await bot.delete_webhook()
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, allowed_updates=allowed, close_bot_session=False)
+    )
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if not polling.done():
+        await dispatcher.stop_polling()
+    await polling
 
 
 async def _run_webhook(app: App, bot: Bot, dispatcher: Dispatcher, allowed: list[str], stop: asyncio.Event) -> None:

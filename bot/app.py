@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.locks import make_locks
-from bot.runtime import Runtime
+from bot.runtime import Clock, Runtime, system_clock
 from content.library import Library
 from handlers.context import Policy
 from handlers.i18n import Translator
@@ -26,9 +26,12 @@ class App:
         await self.engine.dispose()
 
 
-async def build(settings: Settings, *, console: bool = False, migrate: bool | None = None) -> App:
+async def build(
+    settings: Settings, *, console: bool = False, migrate: bool | None = None, clock: Clock = system_clock
+) -> App:
     """Wire everything together. SQLite databases are migrated on start; PostgreSQL only
-    when asked (``lotse db upgrade``), since several instances may share it."""
+    when asked (``lotse db upgrade``), since several instances may share it. Tests pass a
+    ``clock`` they can move forward."""
     engine = make_engine(settings.database_url)
     if migrate if migrate is not None else engine.dialect.name == "sqlite":
         await upgrade(engine)
@@ -41,6 +44,6 @@ async def build(settings: Settings, *, console: bool = False, migrate: bool | No
         checkin_days=settings.checkin_days,
     )
     runtime = Runtime(
-        make_sessionmaker(engine), Translator(), Library(settings.region), policy, make_locks(settings.redis_url)
+        make_sessionmaker(engine), Translator(), Library(settings.region), policy, make_locks(settings.redis_url), clock
     )
     return App(settings, engine, runtime)

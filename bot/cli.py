@@ -61,7 +61,7 @@ def run() -> None:
 
 async def _serve(settings: Settings) -> None:
     from bot.app import build
-    from bot.scheduler import start_scheduler
+    from bot.service import Service
 
     if settings.transport == "ptb":
         from bot.ptb_app import run as run_transport
@@ -75,15 +75,13 @@ async def _serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     loop.add_signal_handler(signal.SIGHUP, _reload_content, application)
-    schedulers = []  # the clock starts once the transport can send
-    logging.getLogger("lotse").info("lotse running (%s, region %s)", settings.transport, settings.region)
+    log = logging.getLogger("lotse")
+    log.info("lotse running (%s, region %s)", settings.transport, settings.region)
     try:
-        await run_transport(application, stop, lambda ops: schedulers.append(start_scheduler(application, ops)))
+        await run_transport(application, stop, Service(application))
     finally:
-        for scheduler in schedulers:
-            scheduler.shutdown(wait=False)
         await application.close()
-        logging.getLogger("lotse").info("lotse stopped")
+        log.info("lotse stopped")
 
 
 def _reload_content(application: App) -> None:

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # Pilot offers: hours a volunteer has to accept or decline; days until the volunteer check-in.
     offer_timeout_hours: int = Field(default=24, ge=1, le=24 * 14)
     checkin_days: int = Field(default=14, ge=1, le=365)
+    # Messages per second the outbox sends at most (Telegram allows about 30 in all).
+    send_rate: float = Field(default=25, gt=0, le=1000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_api_url")

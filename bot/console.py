@@ -1,4 +1,8 @@
-"""`lotse chat`: the same bot in the terminal. Buttons appear as numbered choices."""
+"""`lotse chat`: the same bot in the terminal. Buttons appear as numbered choices.
+
+Messages for others go through the outbox as on Telegram; the terminal's delivery worker
+prints them after each reply: "✉ (to user N) …", or as a plain message when they are for the
+person at this terminal."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ import sys
 from typing import TextIO
 
 from bot.events import text_event
+from bot.outbox import Outbox
+from bot.render import Rows
 from bot.runtime import Runtime
-from handlers.types import Action, Button, Document, Incoming, Notice, Reply, Send
+from handlers.types import Action, Button, Document, Incoming, Notice, Reply
 
 PROMPT = "> "
 HELP = (
@@ -35,25 +41,26 @@ class Console:
         self.user_id = user_id
         self.language_code = language_code
         self.buttons: list[Button] = []
+        self.outbox = Outbox(
+            runtime.sessionmaker, self, rate=1000, clock=runtime.clock, on_blocked=_ignore, paced=False
+        )
+
+    def _message(self, text: str, buttons: list[Button]) -> None:
+        lines = text.split("\n")
+        self.out.write("▸ " + lines[0] + "\n")
+        for line in lines[1:]:
+            self.out.write("  " + line + "\n")
+        if buttons:
+            self.buttons = buttons
+            for number, button in enumerate(self.buttons, 1):
+                self.out.write(f"  [{number}] {button.label}\n")
 
     def show(self, actions: list[Action]) -> None:
         for action in actions:
-            if isinstance(action, Send) and action.chat_id == self.user_id:
-                action = action.reply  # a message lotse sends to this user from elsewhere in the flow
             if isinstance(action, Reply):
-                lines = action.text.split("\n")
-                self.out.write("▸ " + lines[0] + "\n")
-                for line in lines[1:]:
-                    self.out.write("  " + line + "\n")
-                if action.buttons:
-                    self.buttons = [b for row in action.buttons for b in row]
-                    for number, button in enumerate(self.buttons, 1):
-                        self.out.write(f"  [{number}] {button.label}\n")
+                self._message(action.text, [b for row in action.buttons for b in row])
             elif isinstance(action, Notice):
                 self.out.write("ⓘ " + action.text + "\n")
-            elif isinstance(action, Send):
-                # In the terminal there is one person; show what someone else would get.
-                self.out.write(f"✉ (to user {action.chat_id}) " + action.reply.text.replace("\n", "\n  ") + "\n")
             elif isinstance(action, Document):
                 self.out.write(f"📎 {action.filename} ({len(action.content)} bytes) {action.caption}\n")
         self.out.flush()
@@ -69,6 +76,24 @@ class Console:
 
     async def send(self, line: str) -> None:
         self.show(await self.runtime.process(self.event(line)))
+        await self.outbox.flush(5)
+        self.out.flush()
+
+    # The outbox delivers here (bot/sending.TelegramOps): the terminal is everyone's chat.
+    async def send_text(self, chat_id: int, text: str, keyboard: Rows) -> None:
+        if chat_id == self.user_id:
+            self._message(text, [Button(label, data) for row in keyboard for label, data in row])
+        else:
+            self.out.write(f"✉ (to user {chat_id}) " + text.replace("\n", "\n  ") + "\n")
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, keyboard: Rows) -> bool:
+        return False
+
+    async def answer_button(self, callback_id: str, text: str) -> None:
+        return None
+
+    async def send_document(self, chat_id: int, filename: str, content: bytes, caption: str) -> None:
+        self.out.write(f"📎 (to user {chat_id}) {filename} ({len(content)} bytes) {caption}\n")
 
     async def run(self, inp: TextIO) -> None:
         self.out.write(HELP + "\n")
@@ -84,6 +109,10 @@ class Console:
             line = line.rstrip("\n")
             if line.strip():
                 await self.send(line)
+
+
+async def _ignore(_: object) -> None:
+    return None
 
 
 async def chat(runtime: Runtime, user_id: int = 1) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -28,7 +27,9 @@ from telegram.ext import (
 
 from bot.app import App
 from bot.events import button_event, message_event
-from bot.render import RetryLater, Rows, TelegramOps, Unreachable, respond
+from bot.render import Rows
+from bot.sending import REQUEST_TIMEOUT, Rejected, Responder, RetryLater, Transient, Unreachable
+from bot.service import Service
 
 log = logging.getLogger("lotse.ptb")
 
@@ -55,29 +56,47 @@ class PtbOps:
             raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from None
         except Forbidden:
             raise Unreachable() from None
+        except BadRequest as exc:  # before NetworkError: PTB derives BadRequest from it
+            raise Rejected(exc.message) from None
+        except Exception as exc:  # noqa: BLE001 - 5xx, timeouts, network: worth another try
+            raise Transient(type(exc).__name__) from None
 
     async def send_text(self, chat_id: int, text: str, keyboard: Rows) -> None:
-        await self._call(self.bot.send_message(chat_id, text, reply_markup=_markup(keyboard)))
+        await self._call(
+            self.bot.send_message(chat_id, text, reply_markup=_markup(keyboard), read_timeout=REQUEST_TIMEOUT)
+        )
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, keyboard: Rows) -> bool:
         try:
             await self._call(
-                self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=_markup(keyboard))
+                self.bot.edit_message_text(
+                    text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=_markup(keyboard),
+                    read_timeout=REQUEST_TIMEOUT,
+                )
             )
-        except BadRequest:  # too old, deleted, or unchanged: send a new message instead
+        except Rejected:  # too old, deleted, or unchanged: send a new message instead
             return False
         return True
 
     async def answer_button(self, callback_id: str, text: str) -> None:
-        await self._call(self.bot.answer_callback_query(callback_id, text=text or None))
+        await self._call(self.bot.answer_callback_query(callback_id, text=text or None, read_timeout=REQUEST_TIMEOUT))
 
     async def send_document(self, chat_id: int, filename: str, content: bytes, caption: str) -> None:
         await self._call(
-            self.bot.send_document(chat_id, InputFile(content, filename=filename), caption=caption or None)
+            self.bot.send_document(
+                chat_id,
+                InputFile(content, filename=filename),
+                caption=caption or None,
+                read_timeout=REQUEST_TIMEOUT * 3,
+                write_timeout=REQUEST_TIMEOUT * 3,
+            )
         )
 
 
-def build_application(app: App) -> Application:  # type: ignore[type-arg]
+def build_application(app: App) -> tuple[Application, Responder]:  # type: ignore[type-arg]
     settings = app.settings
     api = settings.telegram_api_url
     application = (
@@ -90,18 +109,18 @@ def build_application(app: App) -> Application:  # type: ignore[type-arg]
         .build()
     )
     runtime = app.runtime
-    ops = PtbOps(application)
+    responder = Responder(runtime, PtbOps(application))
 
     async def on_message(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None:
-            await respond(runtime, ops, message_event(update.message, edited=False))
+            await responder.respond(message_event(update.message, edited=False))
         elif update.edited_message is not None:
-            await respond(runtime, ops, message_event(update.edited_message, edited=True))
+            await responder.respond(message_event(update.edited_message, edited=True))
 
     async def on_button(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
-        await respond(runtime, ops, button_event(query), callback_id=query.id)
+        await responder.respond(button_event(query), callback_id=query.id)
 
     async def on_member(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         member = update.my_chat_member
@@ -111,7 +130,7 @@ def build_application(app: App) -> Application:  # type: ignore[type-arg]
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, on_message))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.MY_CHAT_MEMBER))
-    return application
+    return application, responder
 
 
 async def set_commands(app: App, application: Application) -> None:  # type: ignore[type-arg]
@@ -125,15 +144,15 @@ async def set_commands(app: App, application: Application) -> None:  # type: ign
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
-async def run(app: App, stop: asyncio.Event, ready: Callable[[TelegramOps], object] | None = None) -> None:
-    """Serve until ``stop``; ``ready(ops)`` is called once messages can be sent (starts the clock)."""
-    application = build_application(app)
+async def run(app: App, stop: asyncio.Event, service: Service) -> None:
+    """Serve until ``stop``, then drain: no new updates, the rounds in flight finish, the
+    service (outbox, clock) stops while the bot can still send."""
+    application, responder = build_application(app)
     settings = app.settings
     async with application:
         await set_commands(app, application)
         await application.start()
-        if ready is not None:
-            ready(PtbOps(application))
+        await service.started(responder.ops)
         assert application.updater is not None
         if settings.webhook_url:
             host, _, port = settings.webhook_listen.rpartition(":")
@@ -147,6 +166,10 @@ async def run(app: App, stop: asyncio.Event, ready: Callable[[TelegramOps], obje
             )
         else:
             await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-        await stop.wait()
-        await application.updater.stop()
-        await application.stop()
+        try:
+            await stop.wait()
+            await application.updater.stop()
+            await responder.drain(service.DRAIN_SECONDS)
+        finally:
+            await service.stopping()
+            await application.stop()

@@ -37,6 +37,7 @@ class Context:
     policy: Policy = field(default_factory=Policy)
     user: User | None = None
     lang: str = "en"
+    telegram_id: int = 0  # of whoever caused the event (0 for the scheduler's rounds)
 
     @property
     def is_coordinator(self) -> bool:
@@ -54,10 +55,11 @@ class Context:
     def pilots(self) -> PilotRepo:
         return PilotRepo(self.repo.session)
 
-    def await_text(self, awaiting: str, data: str | None = None) -> None:
-        """The user's next text message is for ``awaiting`` (see User.awaiting), not a question."""
+    def await_text(self, kind: str, value: str = "", data: str | None = None) -> None:
+        """The user's next text message is for the wait ``kind`` (handlers/routes.Wait), not a
+        question; ``value`` says what for (a request id, say)."""
         assert self.user is not None
-        self.user.awaiting, self.user.awaiting_since, self.user.awaiting_data = awaiting, self.now, data
+        self.user.awaiting, self.user.awaiting_since, self.user.awaiting_data = f"{kind}:{value}", self.now, data
 
     def clear_awaiting(self) -> None:
         if self.user is not None and self.user.awaiting is not None:
@@ -67,8 +69,12 @@ class Context:
         """The texts of another user's language, for a message to them."""
         return self.translator(user.language)
 
-    def send(self, user: User, text: str, buttons: Keyboard = ()) -> list[Send]:
-        """A message to another user; nothing when they blocked the bot."""
+    def send(
+        self, user: User, text: str, buttons: Keyboard = (), kind: str = "notice", relay: bool = False
+    ) -> list[Send]:
+        """A message to another user, through the outbox; nothing when they blocked the bot.
+        With ``relay`` the sender is told if it turns out undeliverable."""
         if not user.active:
             return []
-        return [Send(user.telegram_id, Reply(text, buttons), self.speak(user).rtl)]
+        origin = self.user.id if relay and self.user is not None else None
+        return [Send(user.telegram_id, Reply(text, buttons), self.speak(user).rtl, user.id or 0, kind, origin=origin)]

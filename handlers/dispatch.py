@@ -1,58 +1,39 @@
-"""Where an incoming event becomes a list of actions: the one routing table of the bot."""
+"""Where an incoming event becomes a list of actions. The features own their routes
+(``<feature>/__init__.py``: commands, buttons, text waits); this module looks them up, checks
+a button's payload and the presser's role first, and lays out right-to-left replies."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
 
-from content.languages import DEFAULT_LANGUAGE, LANGUAGES, is_rtl, supported
-from handlers import keyboards as kb
-from handlers import offers, office, pilotage, pilots, privacy, qa, start, topics, vetting, volunteering
+from content.languages import DEFAULT_LANGUAGE, is_rtl, supported
+from handlers import buttons, office, onboarding, pilots, privacy, questions
 from handlers.bidi import isolate_ltr_runs
 from handlers.context import Context
 from handlers.i18n import Text
+from handlers.routes import Routes, merge
 from handlers.types import Action, Incoming, Notice, Reply, Send
+from models.tables import User
 
-Handler = Callable[[Context], Awaitable[list[Action]]]
 
-COMMANDS: dict[str, Handler] = {
-    "start": start.start,
-    "language": start.language,
-    "help": start.help_,
-    "privacy": privacy.privacy,
-    "mydata": privacy.my_data,
-    "delete": privacy.delete_request,
-    "topics": topics.topics,
-    "unanswered": office.unanswered,
-    "reload": office.reload,
-    "pilot": pilots.pilot,
-    "volunteer": volunteering.volunteer_command,
-    "pause": volunteering.pause,
-    "requests": volunteering.requests,
-    "done": pilotage.done_command,
-    "volunteers": vetting.volunteers,
-    "match": vetting.match,
-}
+async def _cancel_wait(ctx: Context, _: buttons.CancelWait) -> list[Action]:
+    ctx.clear_awaiting()
+    return [Reply(ctx.t._("Cancelled."), edit=True)]
 
-# Button prefixes of the pilot flows and who handles them.
-BUTTONS: dict[str, Callable[[Context, str], Awaitable[list[Action]]]] = {
-    pilots.FORM: pilots.button,
-    volunteering.FORM: volunteering.button,
-    offers.OFFER: offers.answer,
-    pilotage.PILOTAGE: pilotage.button,
-    pilotage.FEEDBACK: pilotage.feedback,
-    pilotage.CHECKIN: pilotage.checkin_answer,
-    vetting.VET: vetting.button,
-    vetting.MATCH: vetting.match_button,
-}
 
-# How long a form or a "write your message" waits for the text before it is a question again.
-AWAITING_VALID = timedelta(hours=24)
+ROUTES: Routes = merge(
+    onboarding.ROUTES,
+    questions.ROUTES,
+    pilots.ROUTES,
+    privacy.ROUTES,
+    office.ROUTES,
+    Routes(buttons={buttons.CancelWait: _cancel_wait}),
+)
 
 
 async def dispatch(inc: Incoming, ctx: Context) -> list[Action]:
     """Load the user, route the event, and lay out right-to-left replies."""
+    ctx.telegram_id = inc.user_id
     ctx.user = await ctx.repo.touch(inc.user_id, ctx.now)
     ctx.lang = (ctx.user and ctx.user.language) or supported(inc.language_code) or DEFAULT_LANGUAGE
     return lay_out(await _route(inc, ctx), is_rtl(ctx.lang))
@@ -67,7 +48,7 @@ async def _route(inc: Incoming, ctx: Context) -> list[Action]:
     if inc.kind == "command":
         return await _command(inc, ctx)
     if ctx.user is None:
-        return [start.consent_prompt(ctx, t._("Before I can answer, I need your consent."))]
+        return [onboarding.consent_prompt(ctx, t._("Before I can answer, I need your consent."))]
     awaited = await _awaited(inc, ctx)
     if awaited is not None:
         return awaited
@@ -75,83 +56,73 @@ async def _route(inc: Incoming, ctx: Context) -> list[Action]:
         if not inc.text.strip():
             return [Reply(t._("I can only read text. Please write your question as a message."))]
         note = Reply(t._("I cannot look at pictures or files, but I read the text you sent with them."))
-        return [note, *await qa.question(ctx, inc.text)]
-    return await qa.question(ctx, inc.text)
+        return [note, *await questions.question(ctx, inc.text)]
+    return await questions.question(ctx, inc.text)
 
 
 async def _awaited(inc: Incoming, ctx: Context) -> list[Action] | None:
-    """Text the user was asked for (a form's note, a message to relay, a reason), or None
-    when the message is an ordinary question."""
+    """Text a prompt waits for (a message to relay, a form's note, a reason), or None when
+    the message is an ordinary question: no wait, or the wait has run out."""
     user = ctx.user
     assert user is not None
-    if user.awaiting is None or user.awaiting_since is None or ctx.now - user.awaiting_since > AWAITING_VALID:
+    if user.awaiting is None:
+        return None
+    kind, _, value = user.awaiting.partition(":")
+    wait = ROUTES.waits.get(kind)
+    if wait is None:
+        return None  # not a text wait (a /match proposal waiting for its button)
+    if user.awaiting_since is None or ctx.now - user.awaiting_since > wait.timeout:
+        ctx.clear_awaiting()
         return None
     if not inc.text.strip():
         return [Reply(ctx.t._("I can only pass on text. Please write it as a message."))]
-    kind, _, value = user.awaiting.partition(":")
-    if kind + ":" == pilotage.RELAY:
-        return await pilotage.relay(ctx, value, inc.text)
-    if kind + ":" == pilots.NOTE:
-        return await pilots.note(ctx, value, inc.text)
-    if kind + ":" == vetting.REASON:
-        return await vetting.reason(ctx, value, inc.text)
-    return None
+    return await wait.handler(ctx, value, inc.text)
 
 
 async def _command(inc: Incoming, ctx: Context) -> list[Action]:
     name = inc.command or ""
     if name == "as" and ctx.policy.console:
-        return await start.switch_role(ctx, inc.text)
-    handler = COMMANDS.get(name)
+        return await onboarding.switch_role(ctx, inc.text)
+    handler = ROUTES.commands.get(name)
     if handler is not None:
-        ctx.clear_awaiting()  # a command leaves any form that waited for text
+        ctx.clear_awaiting()  # a command leaves any prompt that waited for text
         return await handler(ctx)
     unknown = ctx.t._("I don't know the command %(command)s.", command="/" + name)
-    return [Reply(f"{unknown}\n\n{start.help_text(ctx)}")]
+    return [Reply(f"{unknown}\n\n{onboarding.help_text(ctx)}")]
 
 
 async def _button(inc: Incoming, ctx: Context) -> list[Action]:
-    data = inc.data or ""
-    if data == kb.CONSENT_YES:
-        return await start.consent_given(ctx, inc.user_id)
-    if data == kb.CONSENT_NO and ctx.user is None:
-        return await start.consent_refused(ctx)
-    if ctx.user is None:
-        return start.stale_button(ctx)
-    prefix, _, value = data.partition(":")
-    if prefix + ":" == kb.ONBOARD_LANG and value in LANGUAGES:
-        return await start.onboarding_language(ctx, value)
-    if prefix + ":" == kb.LANG and value in LANGUAGES:
-        return await start.language_chosen(ctx, value)
-    if prefix + ":" == kb.ROLE and value in ("newcomer", "volunteer"):
-        return await start.role_chosen(ctx, value)
-    if prefix + ":" == qa.TOPIC:
-        return await qa.show_topic(ctx, value)
-    if prefix + ":" == topics.GROUP:
-        return await topics.group(ctx, value)
-    if prefix + ":" == qa.FEEDBACK:
-        return await qa.feedback(ctx, value)
-    flow = BUTTONS.get(prefix + ":")
-    if flow is not None:
-        return await flow(ctx, value)
-    if data == qa.ALL_TOPICS:
-        return [topics.overview(ctx)]
-    if data == kb.DELETE_YES:
-        return await privacy.delete_confirmed(ctx)
-    if data == kb.DELETE_NO:
-        return await privacy.delete_cancelled(ctx)
-    return start.stale_button(ctx)
+    """Parse the payload, check who pressed it, then hand it to its feature."""
+    pressed = buttons.parse(inc.data or "")
+    if pressed is None:
+        return [Notice(ctx.t._("This button is no longer valid."))]
+    if pressed.needs_user and ctx.user is None:
+        return onboarding.stale_button(ctx)
+    if pressed.roles is not None and (ctx.user is None or ctx.user.role not in pressed.roles):
+        if pressed.roles == buttons.COORDINATORS:
+            return [Notice(ctx.t._("This command is for coordinators of the integration office."))]
+        return [Notice(ctx.t._("You are not registered as a volunteer pilot yet. Send /volunteer to register."))]
+    return await ROUTES.buttons[type(pressed)](ctx, pressed)
 
 
 async def tick(ctx: Context) -> list[Action]:
-    """The scheduler's round, with no user: offers past their deadline move on, waiting
-    requests nobody is being asked about get an offer, and due check-ins go out."""
-    actions = await offers.expire_due(ctx)
-    for request in await ctx.pilots.orphans():
-        locked = await ctx.pilots.lock_request(request.id or 0)
-        if locked is not None and not await ctx.pilots.has_pending_offer(locked.id or 0):
-            actions += await offers.find_pilot(ctx, locked)
-    actions += await pilotage.checkins_due(ctx)
+    """The scheduler's round, with no user: pilot offers past their deadline, waiting requests,
+    check-ins. Returns the messages it decided to send."""
+    return lay_out(await pilots.tick(ctx), rtl=False)
+
+
+async def leave(ctx: Context) -> list[Action]:
+    """Delete ``ctx.user`` (the retention purge): the same path as /delete, without a reply."""
+    return lay_out(await privacy.erase(ctx), rtl=False)
+
+
+async def undeliverable(ctx: Context, origin: User | None) -> list[Action]:
+    """Telegram refuses messages to ``ctx.user`` (403): their pilot offers move on at once, and
+    ``origin``, who wrote a relayed message to them, is told it did not arrive."""
+    actions = await pilots.unreachable(ctx)
+    if origin is not None:
+        t = ctx.speak(origin)
+        actions += ctx.send(origin, t._("I could not deliver your message: the other person cannot be reached."))
     return lay_out(actions, rtl=False)
 
 

@@ -63,11 +63,21 @@ class Document:
 @dataclass(frozen=True)
 class Send:
     """A message to someone else: an offer to a volunteer, a relayed message, a note to the
-    coordinators. Written in the recipient's language; ``rtl`` when that language is."""
+    coordinators. Written in the recipient's language; ``rtl`` when that language is.
+
+    The runtime writes it to the outbox in the transaction of the handler that decided it, and
+    the delivery worker sends it. ``kind`` names it for the delivery record, ``priority`` orders
+    what is due (0 first; broadcasts last), ``origin`` is the user to tell when a relayed
+    message cannot be delivered. ``user_id`` and ``origin`` are database ids, ``chat_id`` Telegram's.
+    """
 
     chat_id: int
     reply: Reply
     rtl: bool = False
+    user_id: int = 0
+    kind: str = "notice"
+    priority: int = 0
+    origin: int | None = None
 
 
 Action = Reply | Notice | Document | Send

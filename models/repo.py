@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,12 +42,13 @@ class Repo:
             update(User).where(User.telegram_id == telegram_id).values(active=False)  # type: ignore[call-overload]
         )
 
-    async def purge_inactive(self, before: datetime) -> int:
-        """Delete everyone not seen since ``before``; returns how many."""
-        result = await self.session.exec(
-            delete(User).where(User.last_seen_at < before)  # type: ignore[call-overload]
-        )
-        return result.rowcount or 0
+    async def user_by_id(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def inactive_since(self, before: datetime) -> list[int]:
+        """The Telegram ids of everyone not seen since ``before`` (the retention purge)."""
+        result = await self.session.exec(select(User.telegram_id).where(User.last_seen_at < before))
+        return list(result.all())
 
     async def record_question(self, question: Question) -> None:
         self.session.add(question)

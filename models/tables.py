@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -205,3 +205,50 @@ class PilotEvent(SQLModel, table=True):
     ref: str = Field(max_length=16)
     language: str = Field(max_length=8)
     detail: str | None = Field(default=None, max_length=32)
+
+
+class Delivery(StrEnum):
+    pending = "pending"  # waiting to be sent (or being sent: see OutboxMessage.claimed_until)
+    sent = "sent"
+    failed = "failed"  # Telegram refused it for good (400), or it kept failing
+    blocked = "blocked"  # the recipient blocked the bot (403)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to someone who did not just write to the bot: written in the same transaction
+    as the decision that caused it, sent by the delivery worker (bot/outbox.py).
+
+    ``priority`` orders what is due: 0 for people waiting on each other (offers, relayed
+    messages), higher for reminders, highest for broadcasts, so an announcement to the whole
+    town never delays an offer. ``ref`` names what the message belongs to (``broadcast:12``) so
+    that it can be counted or cancelled. Once sent or given up, the text and buttons are blanked:
+    only the fact of the delivery stays, and those rows are pruned after a few weeks.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_due", "status", "due_at"),  # what is due
+        Index("ix_outbox_chat_status", "chat_id", "status", "id"),  # one chat's queue, in order
+        Index("ix_outbox_chat_sent", "chat_id", "sent_at"),  # the per-chat pace
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_user_fk())  # the recipient; their pending messages go when they are deleted
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(max_length=16)
+    priority: int = Field(default=0)
+    ref: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    due_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    status: str = Field(default=Delivery.pending, max_length=16)
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    buttons: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON [[label, data], ...]
+    # Who caused it, when they must hear that it could not be delivered (a relayed message).
+    origin_user_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    attempts: int = Field(default=0)
+    # A worker's claim: another worker skips the row until claimed_until has passed.
+    claimed_by: str | None = Field(default=None, max_length=32)
+    claimed_until: datetime | None = Field(default=None, sa_column=_utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())

@@ -138,8 +138,8 @@ async def test_bad_input_gets_helpful_answers(app: App) -> None:
     await onboard(app)
     assert "/nonsense" in texts(await say(app, "/nonsense"))
     assert "a few words" in texts(await say(app, "   "))
-    assert "no longer active" in texts(await press(app, "lang:xx"))
-    assert "no longer active" in texts(await press(app, "garbage-payload"))
+    assert "no longer valid" in texts(await press(app, "lang:xx"))
+    assert "no longer valid" in texts(await press(app, "garbage-payload"))
     for text in ("Kita " * 819, "\x00\x1b[31m\u202eKita\x07"):  # 4095 characters; control characters
         topic = answered_topic(text, "en")
         assert topic is not None and title(topic, "en") in texts(await say(app, text))
@@ -178,7 +178,7 @@ async def test_handler_error_apologises_in_the_users_language_and_logs_no_text(
     async def broken(ctx, text):  # type: ignore[no-untyped-def]
         raise ValueError(f"cannot handle {text}")
 
-    monkeypatch.setattr(handlers.dispatch.qa, "question", broken)
+    monkeypatch.setattr(handlers.dispatch.questions, "question", broken)
     with caplog.at_level(logging.ERROR):
         actions = await say(app, "secret question +49 170 1234567", lang="en")
     assert texts(actions).startswith(
@@ -209,7 +209,7 @@ async def test_blocked_user_is_marked_and_purge_respects_retention(app: App) -> 
 
 
 def test_command_menu_in_every_language() -> None:
-    from handlers.start import command_menu
+    from handlers.onboarding import command_menu
 
     for lang in ("ar", "uk", "fa", "ru", "tr", "de"):
         menu = command_menu(T(lang))

@@ -9,8 +9,8 @@ from collections import Counter
 
 import pytest
 
-from handlers import matching
-from handlers.matching import (
+from matching import solver as matching
+from matching.solver import (
     INTERPRETING,
     W_WAIT,
     Helper,

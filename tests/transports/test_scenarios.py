@@ -7,7 +7,7 @@ import pytest
 
 from handlers.bidi import FSI, PDI, strip_isolates
 from handlers.i18n import Translator
-from handlers.pilot_terms import area_name, district_name
+from handlers.pilots.terms import area_name, district_name
 from tests.answers import answered_topic, title
 
 pytestmark = pytest.mark.usefixtures("transport")

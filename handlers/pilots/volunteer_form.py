@@ -7,11 +7,13 @@ approves it (/volunteers). Edits of a registered profile apply at once.
 from __future__ import annotations
 
 from content.languages import LANGUAGES
-from handlers import forms
+from handlers.buttons import VolunteerForm
 from handlers.context import Context
 from handlers.i18n import Text
-from handlers.offers import offer_buttons
-from handlers.pilot_terms import (
+from handlers.pilots import form_keys as forms
+from handlers.pilots.offers import offer_buttons
+from handlers.pilots.pilotage import pilotage_buttons
+from handlers.pilots.terms import (
     AREAS,
     DISTRICTS,
     WEEK_SLOTS,
@@ -25,13 +27,15 @@ from handlers.pilot_terms import (
     times_summary,
     toggle,
 )
-from handlers.pilotage import pilotage_buttons
 from handlers.types import Action, Button, Notice, Reply
 from models.tables import Role, Volunteer, VolunteerStatus
 
-FORM = "vf:"  # vf:<field>:<value>
 ORDER = ("lang", "area", "dist", "time", "cap", "woman")
 MAX_CAPACITY = 5
+
+
+def _key(field: str, value: str = "") -> str:
+    return str(VolunteerForm(field, value))  # type: ignore[arg-type]
 
 
 def number(volunteer: Volunteer) -> str:
@@ -80,10 +84,10 @@ def profile_text(t: Text, volunteer: Volunteer, lang: str) -> str:
 def profile(ctx: Context, volunteer: Volunteer, edit: bool = False) -> Reply:
     t = ctx.t
     keys = (
-        (Button("✏️ " + t._("Languages"), FORM + "go:lang"), Button("✏️ " + t._("Topics"), FORM + "go:area")),
-        (Button("✏️ " + t._("Part of town"), FORM + "go:dist"), Button("✏️ " + t._("Times"), FORM + "go:time")),
-        (Button("✏️ " + t._("How many"), FORM + "go:cap"), Button("✏️ " + t._("Woman pilot"), FORM + "go:woman")),
-        (Button(("▶️ " + t._("Resume")) if volunteer.paused else ("⏸ " + t._("Pause")), FORM + "pause:"),),
+        (Button("✏️ " + t._("Languages"), _key("go", "lang")), Button("✏️ " + t._("Topics"), _key("go", "area"))),
+        (Button("✏️ " + t._("Part of town"), _key("go", "dist")), Button("✏️ " + t._("Times"), _key("go", "time"))),
+        (Button("✏️ " + t._("How many"), _key("go", "cap")), Button("✏️ " + t._("Woman pilot"), _key("go", "woman"))),
+        (Button(("▶️ " + t._("Resume")) if volunteer.paused else ("⏸ " + t._("Pause")), _key("pause")),),
     )
     return Reply(profile_text(t, volunteer, ctx.lang), keys, edit=edit)
 
@@ -118,30 +122,33 @@ def _following(volunteer: Volunteer, name: str) -> str:
 
 def step(ctx: Context, volunteer: Volunteer, name: str, edit: bool = False) -> Reply:
     t = ctx.t
-    go = FORM + "go:" + _following(volunteer, name)
+    go = _key("go", _following(volunteer, name))
     if name == "lang":
         text = t._(
             "Which languages do you speak? Tap a language again to change the level: "
             "●○○ basic, ●●○ good, ●●● fluent; a fourth tap removes it."
         )
         keys = forms.keyboard(
-            forms.language_toggles(FORM + "lang:", parse_levels(volunteer.languages), True), forms.next_row(t, go)
+            forms.language_toggles(lambda v: _key("lang", v), parse_levels(volunteer.languages), True),
+            forms.next_row(t, go),
         )
     elif name == "area":
         text = t._("What can you help with? Tap all that apply.")
-        keys = forms.keyboard(forms.area_toggles(t, FORM + "area:", split(volunteer.areas)), forms.next_row(t, go))
+        keys = forms.keyboard(
+            forms.area_toggles(t, lambda v: _key("area", v), split(volunteer.areas)), forms.next_row(t, go)
+        )
     elif name == "dist":
         text = t._("In which part of town can you accompany newcomers?")
-        keys = forms.keyboard(forms.district_choice(t, FORM + "dist:", volunteer.district))
+        keys = forms.keyboard(forms.district_choice(t, lambda v: _key("dist", v), volunteer.district))
     elif name == "time":
         text = t._("When do you usually have time? Tap all that apply, or choose “any time”.")
-        keys = forms.keyboard(forms.week_grid(t, ctx.lang, FORM + "time:", volunteer.times, go))
+        keys = forms.keyboard(forms.week_grid(t, ctx.lang, lambda v: _key("time", v), volunteer.times, go))
         text += "\n" + forms.week_legend(t)
     elif name == "cap":
         text = t._("How many newcomers can you accompany at the same time?")
         keys = (
             tuple(
-                Button(forms.tick(n == volunteer.capacity, str(n)), f"{FORM}cap:{n}")
+                Button(forms.tick(n == volunteer.capacity, str(n)), _key("cap", str(n)))
                 for n in range(1, MAX_CAPACITY + 1)
             ),
         )
@@ -151,14 +158,14 @@ def step(ctx: Context, volunteer: Volunteer, name: str, edit: bool = False) -> R
             "requests? (Answer only if you like; it is used for nothing else.)"
         )
         keys = (
-            (Button(t._("Yes, I am a woman"), FORM + "woman:yes"),),
-            (Button(t._("No / I prefer not to say"), FORM + "woman:no"),),
+            (Button(t._("Yes, I am a woman"), _key("woman", "yes")),),
+            (Button(t._("No / I prefer not to say"), _key("woman", "no")),),
         )
     return Reply(text, keys, edit=edit)
 
 
-async def button(ctx: Context, value: str) -> list[Action]:
-    field, _, choice = value.partition(":")
+async def button(ctx: Context, pressed: VolunteerForm) -> list[Action]:
+    field, choice = pressed.field, pressed.value
     volunteer = await ctx.pilots.volunteer_of(ctx.user.id or 0) if ctx.user else None
     if volunteer is None:
         return [Notice(ctx.t._("This form is no longer active. Send /volunteer to start again."))]

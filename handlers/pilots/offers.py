@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers.buttons import OfferAnswer
 from handlers.context import Context
 from handlers.dates import date_time
 from handlers.i18n import Text
-from handlers.matching import Helper, Need, rank
-from handlers.pilot_events import record
-from handlers.pilot_terms import describe, parse_levels, split
-from handlers.pilotage import introductions
+from handlers.pilots.events import record
+from handlers.pilots.pilotage import introductions
+from handlers.pilots.terms import describe, parse_levels, split
 from handlers.types import Action, Button, Notice, Reply
+from matching import Helper, Need, rank
 from models.tables import Offer, OfferStatus, PilotRequest, RequestStatus, User, Volunteer
-
-OFFER = "offer:"  # offer:a:<offer id> accept, offer:d:<offer id> decline
 
 
 def need_of(request: PilotRequest, ctx: Context) -> Need:
@@ -51,8 +50,8 @@ def helper_of(volunteer: Volunteer, load: int) -> Helper:
 def offer_buttons(t: Text, offer: Offer) -> tuple[tuple[Button, ...], ...]:
     return (
         (
-            Button("✅ " + t._("Accept"), f"{OFFER}a:{offer.id}"),
-            Button("✖️ " + t._("Decline"), f"{OFFER}d:{offer.id}"),
+            Button("✅ " + t._("Accept"), str(OfferAnswer("a", offer.id or 0))),
+            Button("✖️ " + t._("Decline"), str(OfferAnswer("d", offer.id or 0))),
         ),
     )
 
@@ -70,7 +69,7 @@ async def offer_message(ctx: Context, volunteer_user: User, request: PilotReques
             ),
         ]
     )
-    return ctx.send(volunteer_user, text, offer_buttons(t, offer))
+    return ctx.send(volunteer_user, text, offer_buttons(t, offer), kind="offer")
 
 
 async def make_offer(ctx: Context, request: PilotRequest, volunteer: Volunteer) -> list[Action]:
@@ -141,12 +140,10 @@ def _closed(t: Text, offer: Offer, ctx: Context) -> str:
     }.get(status, t._("This offer is no longer open."))
 
 
-async def answer(ctx: Context, value: str) -> list[Action]:
-    """A press on accept (``a:<id>``) or decline (``d:<id>``)."""
-    choice, _, number = value.partition(":")
-    if choice not in ("a", "d") or not number.isdigit():
-        return [Notice(ctx.t._("This button is no longer active."))]
-    offer, volunteer = await _my_offer(ctx, int(number))
+async def answer(ctx: Context, pressed: OfferAnswer) -> list[Action]:
+    """A press on accept or decline."""
+    choice = pressed.choice
+    offer, volunteer = await _my_offer(ctx, pressed.offer)
     if offer is None or volunteer is None:
         return [Notice(ctx.t._("This request was not offered to you."))]
     request = await ctx.pilots.lock_request(offer.request_id)
@@ -204,57 +201,12 @@ async def expire_due(ctx: Context) -> list[Action]:
     return actions
 
 
-async def move_on(ctx: Context, volunteer: Volunteer) -> list[Action]:
-    """Before a volunteer's profile goes (account deleted, deactivated): their open offers move
-    to the next candidate, and their newcomers are told and looked after again."""
-    actions: list[Action] = []
-    for offer, _ in await ctx.pilots.pending_offers(volunteer.id or 0):
-        request = await ctx.pilots.lock_request(offer.request_id)
-        if request is None:
-            continue
-        await ctx.pilots.settle_offer(offer.id or 0, OfferStatus.withdrawn, ctx.now, unexpired=False)
-        actions += await find_pilot(ctx, request)
-    for request in await ctx.pilots.pilotages(volunteer.id or 0):
-        request.status, request.volunteer_id, request.checkin_at = RequestStatus.waiting, None, None
-        await record(ctx, request, "ended", "volunteer-left")
-        newcomer = await ctx.pilots.user_by_id(request.newcomer_id)
-        if newcomer is not None:
-            t = ctx.speak(newcomer)
-            actions += ctx.send(
-                newcomer, t._("Your pilot can no longer accompany you. We are looking for a new pilot for you.")
-            )
-        actions += await find_pilot(ctx, request)
+async def tick(ctx: Context) -> list[Action]:
+    """The scheduler's round: offers past their deadline move on, waiting requests nobody is
+    being asked about get an offer."""
+    actions = await expire_due(ctx)
+    for request in await ctx.pilots.orphans():
+        locked = await ctx.pilots.lock_request(request.id or 0)
+        if locked is not None and not await ctx.pilots.has_pending_offer(locked.id or 0):
+            actions += await find_pilot(ctx, locked)
     return actions
-
-
-async def withdraw_offers(ctx: Context, request: PilotRequest) -> list[Action]:
-    """The request is withdrawn: its open offers close and their holders are told."""
-    actions: list[Action] = []
-    for offer in await ctx.pilots.close_offers(request.id or 0, OfferStatus.withdrawn, ctx.now):
-        user = await ctx.pilots.volunteer_user(offer.volunteer_id)
-        if user is not None:
-            actions += ctx.send(user, ctx.speak(user)._("The newcomer has withdrawn this request."))
-    return actions
-
-
-async def farewell(ctx: Context) -> list[Action]:
-    """Before a user's data is deleted: their offers move on, and the other side of their
-    requests and pilotages is told."""
-    assert ctx.user is not None
-    actions: list[Action] = []
-    volunteer = await ctx.pilots.volunteer_of(ctx.user.id or 0)
-    if volunteer is not None:
-        actions += await move_on(ctx, volunteer)
-    request = await ctx.pilots.current_request(ctx.user.id or 0)
-    if request is None or request.status == RequestStatus.draft:
-        return actions
-    if request.status == RequestStatus.matched:
-        await record(ctx, request, "completed", "newcomer-left")
-        pilot = await ctx.pilots.volunteer_user(request.volunteer_id)
-        if pilot is not None:
-            t = ctx.speak(pilot)
-            text = t._("The newcomer you accompany has left lotse, so the pilotage has ended. Thank you!")
-            actions += ctx.send(pilot, text)
-        return actions
-    await record(ctx, request, "cancelled", "newcomer-left")
-    return actions + await withdraw_offers(ctx, request)

@@ -7,19 +7,21 @@ request id, so a button of an old form changes nothing.
 
 from __future__ import annotations
 
-from handlers import forms
+from content.languages import LANGUAGES
+from handlers.buttons import PilotForm
 from handlers.context import Context
 from handlers.dates import long_date
-from handlers.offers import find_pilot, withdraw_offers
-from handlers.pilot_events import record
-from handlers.pilot_terms import AREAS, DISTRICTS, WEEK_SLOTS, describe, split, toggle
-from handlers.pilotage import pilotage_buttons
-from handlers.qa import masked
+from handlers.pilots import form_keys as forms
+from handlers.pilots.events import record
+from handlers.pilots.leaving import withdraw_offers
+from handlers.pilots.offers import find_pilot
+from handlers.pilots.pilotage import pilotage_buttons
+from handlers.pilots.terms import AREAS, DISTRICTS, WEEK_SLOTS, describe, split, toggle
+from handlers.questions.answers import masked
 from handlers.types import Action, Button, Notice, Reply
 from models.tables import PilotRequest, RequestStatus
 
-FORM = "pf:"  # pf:<request id>:<field>:<value>
-NOTE = "pilot-note:"  # what a conversation awaits: pilot-note:<request id>
+NOTE = "pilot-note"  # the text wait for the form's free note; its value is the request id
 STEPS = ("lang", "area", "dist", "time", "pref", "note", "review")
 
 
@@ -60,64 +62,72 @@ def status(ctx: Context, request: PilotRequest) -> Reply:
         date=since,
     )
     text += "\n\n" + describe(t, request, ctx.lang)
-    return Reply(text, ((Button("✖️ " + t._("Withdraw my request"), f"{FORM}{request.id}:cancel:ask"),),))
+    return Reply(
+        text, ((Button("✖️ " + t._("Withdraw my request"), str(PilotForm(request.id or 0, "cancel", "ask"))),),)
+    )
 
 
 def step(ctx: Context, request: PilotRequest, name: str, edit: bool = False) -> Reply:
-    t, prefix = ctx.t, f"{FORM}{request.id}:"
+    t, rid = ctx.t, request.id or 0
+
+    def key(field: str, value: str = "") -> str:
+        return str(PilotForm(rid, field, value))  # type: ignore[arg-type]
+
     following = STEPS[STEPS.index(name) + 1] if name != "review" else "review"
     if name == "lang":
         chosen = {code: 1 for code in split(request.languages)}
         text = t._("Which languages do you speak? Tap all that apply.")
         keys = forms.keyboard(
-            forms.language_toggles(prefix + "lang:", chosen, False), forms.next_row(t, prefix + "go:" + following)
+            forms.language_toggles(lambda v: key("lang", v), chosen, False), forms.next_row(t, key("go", following))
         )
     elif name == "area":
         text = t._("What would you like help with? Tap all that apply.")
         keys = forms.keyboard(
-            forms.area_toggles(t, prefix + "area:", split(request.areas)), forms.next_row(t, prefix + "go:" + following)
+            forms.area_toggles(t, lambda v: key("area", v), split(request.areas)),
+            forms.next_row(t, key("go", following)),
         )
     elif name == "dist":
         text = t._("In which part of town do you live?")
-        keys = forms.keyboard(forms.district_choice(t, prefix + "dist:", request.district))
+        keys = forms.keyboard(forms.district_choice(t, lambda v: key("dist", v), request.district))
     elif name == "time":
         text = (
             t._("When can you meet? Tap all times that suit you, or choose “any time”.") + "\n" + forms.week_legend(t)
         )
-        keys = forms.keyboard(forms.week_grid(t, ctx.lang, prefix + "time:", request.times, prefix + "go:" + following))
+        keys = forms.keyboard(
+            forms.week_grid(t, ctx.lang, lambda v: key("time", v), request.times, key("go", following))
+        )
     elif name == "pref":
         text = t._("Do you have a wish for your pilot?")
         keys = (
-            (Button(forms.tick(not request.wants_woman, t._("No special wish")), prefix + "pref:none"),),
-            (Button(forms.tick(request.wants_woman, t._("A woman as pilot")), prefix + "pref:woman"),),
+            (Button(forms.tick(not request.wants_woman, t._("No special wish")), key("pref", "none")),),
+            (Button(forms.tick(request.wants_woman, t._("A woman as pilot")), key("pref", "woman")),),
         )
     elif name == "note":
         text = t._(
             "Is there anything else your pilot should know? Write a short message, or skip. "
             "Please do not write your phone number; you can exchange it later."
         )
-        keys = ((Button(t._("Skip"), prefix + "go:review"),),)
+        keys = ((Button(t._("Skip"), key("go", "review")),),)
     else:
         text = t._("Please check your request:") + "\n\n" + describe(t, request, ctx.lang)
         keys = (
-            (Button("📨 " + t._("Send the request"), prefix + "send:"),),
-            (Button("✏️ " + t._("Change"), prefix + "go:lang"), Button("✖️ " + t._("Cancel"), prefix + "cancel:yes")),
+            (Button("📨 " + t._("Send the request"), key("send")),),
+            (Button("✏️ " + t._("Change"), key("go", "lang")), Button("✖️ " + t._("Cancel"), key("cancel", "yes"))),
         )
     return Reply(text, keys, edit=edit)
 
 
-async def button(ctx: Context, value: str) -> list[Action]:
-    """A press in the form: ``<request id>:<field>:<value>``."""
-    number, _, rest = value.partition(":")
-    field, _, choice = rest.partition(":")
-    request = await ctx.pilots.request(int(number)) if number.isdigit() else None
+async def button(ctx: Context, pressed: PilotForm) -> list[Action]:
+    """A press in the form."""
+    field, choice = pressed.field, pressed.value
+    request = await ctx.pilots.request(pressed.request)
     if request is None or ctx.user is None or request.newcomer_id != ctx.user.id:
         return [Notice(ctx.t._("This form is no longer active. Send /pilot to start again."))]
     if field == "cancel":
         return await _cancel(ctx, request, choice)
     if request.status != RequestStatus.draft:
         return [Notice(ctx.t._("This request has already been sent. Send /pilot to see its status."))]
-    if field == "lang" and choice:
+    if field == "lang" and choice in LANGUAGES:
         updated = toggle(request.languages, choice)
         request.languages = updated or request.languages  # at least one language stays
         return [step(ctx, request, "lang", edit=True)]
@@ -146,7 +156,7 @@ async def button(ctx: Context, value: str) -> list[Action]:
 async def _goto(ctx: Context, request: PilotRequest, name: str) -> list[Action]:
     assert ctx.user is not None
     if name == "note":
-        ctx.await_text(f"{NOTE}{request.id}")
+        ctx.await_text(NOTE, str(request.id))
     else:
         ctx.clear_awaiting()
     return [step(ctx, request, name, edit=True)]
@@ -180,8 +190,8 @@ async def _cancel(ctx: Context, request: PilotRequest, choice: str) -> list[Acti
     if choice == "ask":
         keys = (
             (
-                Button(t._("Yes, withdraw"), f"{FORM}{request.id}:cancel:yes"),
-                Button(t._("No, keep it"), f"{FORM}{request.id}:cancel:no"),
+                Button(t._("Yes, withdraw"), str(PilotForm(request.id or 0, "cancel", "yes"))),
+                Button(t._("No, keep it"), str(PilotForm(request.id or 0, "cancel", "no"))),
             ),
         )
         return [Reply(t._("Do you really want to withdraw your request for a pilot?"), keys, edit=True)]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from content.languages import LANGUAGES
 from handlers.i18n import Text
-from handlers.pilot_terms import AREAS, DISTRICTS, PART_ICONS, area_name, day_names, district_name, level_dots
+from handlers.pilots.terms import AREAS, DISTRICTS, PART_ICONS, area_name, day_names, district_name, level_dots
 from handlers.types import Button, Keyboard
+
+Data = Callable[[str], str]  # a choice's value -> the button payload that picks it
 
 
 def _rows(buttons: list[Button], width: int) -> list[tuple[Button, ...]]:
@@ -20,7 +24,7 @@ def next_row(t: Text, data: str) -> tuple[Button, ...]:
     return (Button(t._("Next ▶"), data),)
 
 
-def language_toggles(prefix: str, chosen: dict[str, int], with_levels: bool) -> list[tuple[Button, ...]]:
+def language_toggles(data: Data, chosen: dict[str, int], with_levels: bool) -> list[tuple[Button, ...]]:
     """Ten languages; with levels, the dots show basic ●○○ / good ●●○ / fluent ●●●."""
     buttons = []
     for code, language in LANGUAGES.items():
@@ -30,21 +34,21 @@ def language_toggles(prefix: str, chosen: dict[str, int], with_levels: bool) -> 
             if with_levels and level
             else tick(bool(level), language.native_name)
         )
-        buttons.append(Button(label, prefix + code))
+        buttons.append(Button(label, data(code)))
     return _rows(buttons, 2)
 
 
-def area_toggles(t: Text, prefix: str, chosen: list[str]) -> list[tuple[Button, ...]]:
-    return _rows([Button(tick(a in chosen, area_name(t, a)), prefix + a) for a in AREAS], 1)
+def area_toggles(t: Text, data: Data, chosen: list[str]) -> list[tuple[Button, ...]]:
+    return _rows([Button(tick(a in chosen, area_name(t, a)), data(a)) for a in AREAS], 1)
 
 
-def district_choice(t: Text, prefix: str, current: str | None) -> list[tuple[Button, ...]]:
-    buttons = [Button(tick(d == current, district_name(t, d)), prefix + d) for d in DISTRICTS]
-    buttons.append(Button(tick(current is None, district_name(t, None)), prefix + "any"))
+def district_choice(t: Text, data: Data, current: str | None) -> list[tuple[Button, ...]]:
+    buttons = [Button(tick(d == current, district_name(t, d)), data(d)) for d in DISTRICTS]
+    buttons.append(Button(tick(current is None, district_name(t, None)), data("any")))
     return _rows(buttons, 2)
 
 
-def week_grid(t: Text, lang: str, prefix: str, times: int, next_data: str) -> list[tuple[Button, ...]]:
+def week_grid(t: Text, lang: str, data: Data, times: int, next_data: str) -> list[tuple[Button, ...]]:
     """Seven rows (Monday first), morning / afternoon / evening in each; then "any time" and next."""
     days = day_names(lang)
     rows = []
@@ -53,9 +57,9 @@ def week_grid(t: Text, lang: str, prefix: str, times: int, next_data: str) -> li
         for part in range(3):
             slot = day * 3 + part
             on = bool(times >> slot & 1)
-            row.append(Button(tick(on, f"{days[day]} {PART_ICONS[part]}"), f"{prefix}{slot}"))
+            row.append(Button(tick(on, f"{days[day]} {PART_ICONS[part]}"), data(str(slot))))
         rows.append(tuple(row))
-    rows.append((Button(tick(times == 0, t._("Any time")), prefix + "any"),))
+    rows.append((Button(tick(times == 0, t._("Any time")), data("any")),))
     rows.append(next_row(t, next_data))
     return rows
 

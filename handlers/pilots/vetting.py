@@ -7,17 +7,19 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from handlers.buttons import MatchDecision, Vet
 from handlers.context import Context
-from handlers.matching import assign, score
-from handlers.offers import helper_of, make_offer, move_on, need_of
-from handlers.pilot_terms import describe
+from handlers.pilots.leaving import move_on
+from handlers.pilots.offers import helper_of, make_offer, need_of
+from handlers.pilots.terms import describe
+from handlers.pilots.volunteer_form import number, profile_text
+from handlers.routes import cancel_row
 from handlers.types import Action, Button, Notice, Reply
-from handlers.volunteering import number, profile_text
+from matching import assign, score
 from models.tables import OPEN_REQUEST, Volunteer, VolunteerStatus
 
-VET = "vet:"  # vet:ok:<id>, vet:no:<id> (reject), vet:off:<id> (deactivate), vet:page:<offset>
-MATCH = "match:"  # match:go, match:no
-REASON = "reason:"  # what a conversation awaits: reason:<no|off>:<volunteer id>
+REASON = "reason"  # the text wait for a rejection's or deactivation's reason; value <no|off>:<volunteer id>
+# A /match proposal waits on the user row too (User.awaiting), but for a button, not for text.
 PROPOSAL = "match"
 PAGE = 5
 SHOWN = (VolunteerStatus.pending, VolunteerStatus.approved, VolunteerStatus.rejected, VolunteerStatus.deactivated)
@@ -39,40 +41,41 @@ async def volunteers(ctx: Context, offset: int = 0) -> list[Action]:
     head = t.n_("%(n)d volunteer waits for approval.", "%(n)d volunteers wait for approval.", pending)
     actions: list[Action] = [Reply(head)]
     for volunteer in await ctx.pilots.volunteers(SHOWN, PAGE, offset):
-        vid = volunteer.id
+        vid = volunteer.id or 0
         if volunteer.status == VolunteerStatus.pending:
-            keys = ((Button("✅ " + t._("Approve"), f"{VET}ok:{vid}"), Button("✖️ " + t._("Reject"), f"{VET}no:{vid}")),)
+            keys = (
+                (
+                    Button("✅ " + t._("Approve"), str(Vet("ok", vid))),
+                    Button("✖️ " + t._("Reject"), str(Vet("no", vid))),
+                ),
+            )
         elif volunteer.status == VolunteerStatus.approved:
-            keys = ((Button("⛔ " + t._("Deactivate"), f"{VET}off:{vid}"),),)
+            keys = ((Button("⛔ " + t._("Deactivate"), str(Vet("off", vid))),),)
         else:
-            keys = ((Button("✅ " + t._("Approve"), f"{VET}ok:{vid}"),),)
+            keys = ((Button("✅ " + t._("Approve"), str(Vet("ok", vid))),),)
         actions.append(Reply(profile_text(t, volunteer, ctx.lang), keys))
     if offset + PAGE < total:
         more = t._("Show more (%(shown)d of %(total)d)", shown=offset + PAGE, total=total)
-        actions.append(Reply("…", ((Button(more, f"{VET}page:{offset + PAGE}"),),)))
+        actions.append(Reply("…", ((Button(more, str(Vet("page", offset + PAGE))),),)))
     return actions
 
 
-async def button(ctx: Context, value: str) -> list[Action]:
-    if not ctx.is_coordinator:
-        return [Notice(ctx.t._("This command is for coordinators of the integration office."))]
-    action, _, target = value.partition(":")
-    if not target.isdigit():
-        return [Notice(ctx.t._("This button is no longer active."))]
+async def button(ctx: Context, pressed: Vet) -> list[Action]:
+    action = pressed.action
     if action == "page":
-        return await volunteers(ctx, int(target))
-    volunteer = await ctx.pilots.volunteer(int(target))
+        return await volunteers(ctx, pressed.target)
+    volunteer = await ctx.pilots.volunteer(pressed.target)
     if volunteer is None:
         return [Reply(ctx.t._("This volunteer has deleted their account."), edit=True)]
     if action == "ok":
         return await _approve(ctx, volunteer)
     if action in ("no", "off"):
-        ctx.await_text(f"{REASON}{action}:{volunteer.id}")
+        ctx.await_text(REASON, f"{action}:{volunteer.id}")
         prompt = ctx.t._(
             "Please write the reason in one or two sentences. The volunteer %(number)s will read it.",
             number=number(volunteer),
         )
-        return [Reply(prompt)]
+        return [Reply(prompt, (cancel_row(ctx.t),))]
     return [Notice(ctx.t._("This button is no longer active."))]
 
 
@@ -140,7 +143,7 @@ async def match(ctx: Context) -> list[Action]:
             len(backlog),
         )
         return [Reply(text)]
-    ctx.await_text(PROPOSAL, json.dumps(pairs))
+    ctx.await_text(PROPOSAL, data=json.dumps(pairs))
     by_need = {n.id: n for n in needs}
     by_helper = {h.id: h for h in helpers}
     fit = sum(score(by_need[r], by_helper[v]) for r, v in pairs) / len(pairs)
@@ -160,19 +163,23 @@ async def match(ctx: Context) -> list[Action]:
     if len(pairs) > 10:
         lines.append("…")
     lines.append(t._("Send the offers now? Each volunteer can still accept or decline."))
-    keys = ((Button("📨 " + t._("Send the offers"), MATCH + "go"), Button("✖️ " + t._("Discard"), MATCH + "no")),)
+    keys = (
+        (
+            Button("📨 " + t._("Send the offers"), str(MatchDecision("go"))),
+            Button("✖️ " + t._("Discard"), str(MatchDecision("no"))),
+        ),
+    )
     return [Reply("\n".join(lines), keys)]
 
 
-async def match_button(ctx: Context, value: str) -> list[Action]:
-    if not ctx.is_coordinator or ctx.user is None:
-        return [Notice(ctx.t._("This command is for coordinators of the integration office."))]
+async def match_button(ctx: Context, pressed: MatchDecision) -> list[Action]:
     user = ctx.user
+    assert user is not None
     since, proposal = user.awaiting_since, user.awaiting_data
-    if user.awaiting != PROPOSAL or since is None or ctx.now - since > PROPOSAL_VALID:
+    if (user.awaiting or "").partition(":")[0] != PROPOSAL or since is None or ctx.now - since > PROPOSAL_VALID:
         return [Reply(ctx.t._("This proposal is no longer valid. Send /match for a new one."), edit=True)]
     ctx.clear_awaiting()
-    if value != "go":
+    if pressed.answer != "go":
         return [Reply(ctx.t._("Discarded. No offers were sent."), edit=True)]
     pairs = json.loads(proposal or "[]")
     free = {

@@ -14,8 +14,8 @@ from babel.dates import get_day_names
 
 from content.languages import LANGUAGES
 from handlers.i18n import Text
-from handlers.matching import INTERPRETING, WEEK_SLOTS
-from handlers.qa import hide_contacts
+from handlers.questions.answers import hide_contacts
+from matching import INTERPRETING, WEEK_SLOTS
 from models.tables import PilotRequest
 
 AREAS = (

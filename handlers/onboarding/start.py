@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from content.languages import LANGUAGES
 from content.region import Region
-from handlers import keyboards as kb
+from handlers.buttons import ChooseLanguage, ChooseRole, Consent, OnboardingLanguage
 from handlers.context import Context
 from handlers.i18n import Text
+from handlers.onboarding import keyboards as kb
 from handlers.types import Action, Notice, Reply
 from models.tables import Role
 
@@ -40,32 +41,33 @@ def consent_prompt(ctx: Context, preface: str = "") -> Reply:
     return Reply(f"{preface}\n\n{text}" if preface else text, kb.consent(ctx.t))
 
 
-def language_picker(ctx: Context, prefix: str, edit: bool = False) -> Reply:
-    return Reply(ctx.t._("Please choose your language:"), kb.languages(prefix, ctx.lang), edit=edit)
+def language_picker(ctx: Context, onboarding: bool, edit: bool = False) -> Reply:
+    payload = OnboardingLanguage if onboarding else ChooseLanguage
+    return Reply(ctx.t._("Please choose your language:"), kb.languages(payload, ctx.lang), edit=edit)
 
 
 async def start(ctx: Context) -> list[Action]:
     if ctx.user is None:
         return [consent_prompt(ctx)]
-    return [language_picker(ctx, kb.ONBOARD_LANG)]
+    return [language_picker(ctx, onboarding=True)]
 
 
 async def language(ctx: Context) -> list[Action]:
     if ctx.user is None:
         return [consent_prompt(ctx)]
-    return [language_picker(ctx, kb.LANG)]
+    return [language_picker(ctx, onboarding=False)]
 
 
-async def consent_given(ctx: Context, telegram_id: int) -> list[Action]:
+async def consent(ctx: Context, pressed: Consent) -> list[Action]:
+    if pressed.answer == "no":
+        if ctx.user is not None:  # agreed before: /delete is the way out
+            return stale_button(ctx)
+        return [Reply(ctx.t._("Okay. I have stored nothing. If you change your mind, send /start."), edit=True)]
     if ctx.user is None:
-        ctx.user = await ctx.repo.add_user(telegram_id, ctx.lang, ctx.now)
-        if telegram_id in ctx.policy.coordinators:
+        ctx.user = await ctx.repo.add_user(ctx.telegram_id, ctx.lang, ctx.now)
+        if ctx.telegram_id in ctx.policy.coordinators:
             ctx.user.role = Role.coordinator
-    return [language_picker(ctx, kb.ONBOARD_LANG, edit=True)]
-
-
-async def consent_refused(ctx: Context) -> list[Action]:
-    return [Reply(ctx.t._("Okay. I have stored nothing. If you change your mind, send /start."), edit=True)]
+    return [language_picker(ctx, onboarding=True, edit=True)]
 
 
 def _set_language(ctx: Context, code: str) -> None:
@@ -74,8 +76,8 @@ def _set_language(ctx: Context, code: str) -> None:
     ctx.lang = code
 
 
-async def onboarding_language(ctx: Context, code: str) -> list[Action]:
-    _set_language(ctx, code)
+async def onboarding_language(ctx: Context, pressed: OnboardingLanguage) -> list[Action]:
+    _set_language(ctx, pressed.code)
     assert ctx.user is not None
     if ctx.user.role == Role.coordinator:
         return [welcome(ctx, edit=True)]
@@ -86,16 +88,16 @@ async def onboarding_language(ctx: Context, code: str) -> list[Action]:
     return [Reply(question, kb.roles(ctx.t), edit=True)]
 
 
-async def language_chosen(ctx: Context, code: str) -> list[Action]:
-    _set_language(ctx, code)
-    text = ctx.t._("Language set: %(language)s.", language=LANGUAGES[code].native_name)
+async def language_chosen(ctx: Context, pressed: ChooseLanguage) -> list[Action]:
+    _set_language(ctx, pressed.code)
+    text = ctx.t._("Language set: %(language)s.", language=LANGUAGES[pressed.code].native_name)
     return [Reply(text, edit=True)]
 
 
-async def role_chosen(ctx: Context, role: str) -> list[Action]:
+async def role_chosen(ctx: Context, pressed: ChooseRole) -> list[Action]:
     assert ctx.user is not None
     if ctx.user.role != Role.coordinator:
-        ctx.user.role = Role(role)
+        ctx.user.role = Role(pressed.role)
     return [welcome(ctx, edit=True)]
 
 

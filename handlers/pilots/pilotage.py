@@ -7,27 +7,26 @@ Names are never stored; the two introduce themselves through the relay. Until bo
 
 from __future__ import annotations
 
+from handlers.buttons import Checkin, Pilotage, PilotageFeedback
 from handlers.context import Context
 from handlers.i18n import Text
-from handlers.pilot_events import record
-from handlers.pilot_terms import area_name, describe, district_name, languages_summary, parse_levels, split
-from handlers.qa import hide_contacts, office_referral
+from handlers.pilots.events import record
+from handlers.pilots.terms import area_name, describe, district_name, languages_summary, parse_levels, split
+from handlers.questions.answers import hide_contacts, office_referral
+from handlers.routes import cancel_row
 from handlers.types import Action, Button, Keyboard, Notice, Reply
 from models.tables import PilotRequest, RequestStatus, User, Volunteer
 
-PILOTAGE = "pil:"  # pil:w (write), pil:s (share), pil:e (end), pil:E (end, confirmed) + :<request id>
-FEEDBACK = "pfb:"  # pfb:<request id>:<good|ok|bad>
-CHECKIN = "chk:"  # chk:<request id>:<ok|help>
-RELAY = "relay:"  # what a conversation awaits: relay:<request id>
+RELAY = "relay"  # the text wait for a message to the other side; its value is the request id
 MAX_RELAYED = 2000
 
 
 def pilotage_buttons(t: Text, request_id: int, to_newcomer: bool) -> Keyboard:
     write = t._("✉️ Write to the newcomer") if to_newcomer else t._("✉️ Write to my pilot")
     return (
-        (Button(write, f"{PILOTAGE}w:{request_id}"),),
-        (Button(t._("📇 Share contact details"), f"{PILOTAGE}s:{request_id}"),),
-        (Button(t._("🏁 End the pilotage"), f"{PILOTAGE}e:{request_id}"),),
+        (Button(write, str(Pilotage("w", request_id))),),
+        (Button(t._("📇 Share contact details"), str(Pilotage("s", request_id))),),
+        (Button(t._("🏁 End the pilotage"), str(Pilotage("e", request_id))),),
     )
 
 
@@ -77,11 +76,11 @@ async def introductions(ctx: Context, request: PilotRequest, volunteer: Voluntee
     return actions
 
 
-async def _party(ctx: Context, request_id: str) -> tuple[PilotRequest | None, str | None]:
+async def _party(ctx: Context, request_id: int) -> tuple[PilotRequest | None, str | None]:
     """The running pilotage and the user's side in it ("newcomer" or "volunteer")."""
-    if not request_id.isdigit() or ctx.user is None:
+    if ctx.user is None:
         return None, None
-    request = await ctx.pilots.request(int(request_id))
+    request = await ctx.pilots.request(request_id)
     if request is None or request.status != RequestStatus.matched:
         return request, None
     if request.newcomer_id == ctx.user.id:
@@ -103,22 +102,22 @@ def _not_running(ctx: Context) -> list[Action]:
     return [Notice(ctx.t._("This pilotage is not running any more."))]
 
 
-async def button(ctx: Context, value: str) -> list[Action]:
-    action, _, request_id = value.partition(":")
-    request, side = await _party(ctx, request_id)
+async def button(ctx: Context, pressed: Pilotage) -> list[Action]:
+    action = pressed.action
+    request, side = await _party(ctx, pressed.request)
     if request is None or side is None:
         return _not_running(ctx)
     if action == "w":
-        ctx.await_text(f"{RELAY}{request.id}")
-        return [Reply(ctx.t._("Write your message now; I will pass it on."))]
+        ctx.await_text(RELAY, str(request.id))
+        return [Reply(ctx.t._("Write your message now; I will pass it on."), (cancel_row(ctx.t),))]
     if action == "s":
         return await _share(ctx, request, side)
     if action == "e":
         question = ctx.t._("Do you want to end this pilotage? Both of you will be asked for a short feedback.")
         keyboard = (
             (
-                Button(ctx.t._("Yes, end it"), f"{PILOTAGE}E:{request.id}"),
-                Button(ctx.t._("No, continue"), f"{PILOTAGE}k:{request.id}"),
+                Button(ctx.t._("Yes, end it"), str(Pilotage("E", request.id or 0))),
+                Button(ctx.t._("No, continue"), str(Pilotage("k", request.id or 0))),
             ),
         )
         return [Reply(question, keyboard)]
@@ -131,7 +130,7 @@ async def button(ctx: Context, value: str) -> list[Action]:
 
 async def relay(ctx: Context, request_id: str, text: str) -> list[Action]:
     """The text the user wrote after pressing "write": pass it to the other side."""
-    request, side = await _party(ctx, request_id)
+    request, side = await _party(ctx, int(request_id)) if request_id.isdigit() else (None, None)
     ctx.clear_awaiting()
     if request is None or side is None:
         return [Reply(ctx.t._("This pilotage is not running any more, so I did not pass your message on."))]
@@ -145,7 +144,8 @@ async def relay(ctx: Context, request_id: str, text: str) -> list[Action]:
     t = ctx.speak(other)
     heading = t._("✉️ Message from your pilot:") if side == "volunteer" else t._("✉️ Message from the newcomer:")
     answer = t._("↩️ Answer")
-    sent = [Reply(ctx.t._("✓ Sent."), ((Button(ctx.t._("✉️ Write again"), f"{PILOTAGE}w:{request.id}"),),))]
+    again = str(Pilotage("w", request.id or 0))
+    sent = [Reply(ctx.t._("✓ Sent."), ((Button(ctx.t._("✉️ Write again"), again),),))]
     if body != text.strip()[:MAX_RELAYED]:
         sent.insert(
             0,
@@ -156,7 +156,8 @@ async def relay(ctx: Context, request_id: str, text: str) -> list[Action]:
                 )
             ),
         )
-    return [*sent, *ctx.send(other, f"{heading}\n\n{body}", ((Button(answer, f"{PILOTAGE}w:{request.id}"),),))]
+    relayed = ctx.send(other, f"{heading}\n\n{body}", ((Button(answer, again),),), kind="relay", relay=True)
+    return [*sent, *relayed]
 
 
 async def _share(ctx: Context, request: PilotRequest, side: str) -> list[Action]:
@@ -181,16 +182,18 @@ async def _share(ctx: Context, request: PilotRequest, side: str) -> list[Action]
     if other is not None:
         t = ctx.speak(other)
         ask = t._("The other side would like to exchange contact details (phone number, e-mail). Do you agree?")
-        actions += ctx.send(other, ask, ((Button(t._("📇 Share contact details"), f"{PILOTAGE}s:{request.id}"),),))
+        actions += ctx.send(
+            other, ask, ((Button(t._("📇 Share contact details"), str(Pilotage("s", request.id or 0))),),)
+        )
     return actions
 
 
 def feedback_buttons(t: Text, request_id: int) -> Keyboard:
     return (
         (
-            Button("👍 " + t._("Good"), f"{FEEDBACK}{request_id}:good"),
-            Button("😐 " + t._("Okay"), f"{FEEDBACK}{request_id}:ok"),
-            Button("👎 " + t._("Not good"), f"{FEEDBACK}{request_id}:bad"),
+            Button("👍 " + t._("Good"), str(PilotageFeedback(request_id, "good"))),
+            Button("😐 " + t._("Okay"), str(PilotageFeedback(request_id, "ok"))),
+            Button("👎 " + t._("Not good"), str(PilotageFeedback(request_id, "bad"))),
         ),
     )
 
@@ -209,11 +212,11 @@ async def _end(ctx: Context, request: PilotRequest, side: str) -> list[Action]:
     return actions
 
 
-async def feedback(ctx: Context, value: str) -> list[Action]:
-    request_id, _, rating = value.partition(":")
-    if not request_id.isdigit() or rating not in ("good", "ok", "bad") or ctx.user is None:
+async def feedback(ctx: Context, pressed: PilotageFeedback) -> list[Action]:
+    rating = pressed.rating
+    if ctx.user is None:
         return [Notice(ctx.t._("This button is no longer active."))]
-    request = await ctx.pilots.request(int(request_id))
+    request = await ctx.pilots.request(pressed.request)
     volunteer = await ctx.pilots.volunteer_of(ctx.user.id or 0)
     if request is None or request.status != RequestStatus.done:
         return [Notice(ctx.t._("This button is no longer active."))]
@@ -242,7 +245,8 @@ async def done_command(ctx: Context) -> list[Action]:
         return [Reply(ctx.t._("You have no running pilotage."))]
     t = ctx.t
     keyboard = tuple(
-        (Button(t._("🏁 End pilotage %(number)d", number=i), f"{PILOTAGE}e:{r.id}"),) for i, r in enumerate(running, 1)
+        (Button(t._("🏁 End pilotage %(number)d", number=i), str(Pilotage("e", r.id or 0))),)
+        for i, r in enumerate(running, 1)
     )
     lines = [t._("Which pilotage do you want to end?")]
     for i, request in enumerate(running, 1):
@@ -267,17 +271,17 @@ async def checkins_due(ctx: Context) -> list[Action]:
             ctx.policy.checkin_days,
         )
         keyboard = (
-            (Button("👍 " + t._("All good"), f"{CHECKIN}{request.id}:ok"),),
-            (Button("🙋 " + t._("I would like support from the office"), f"{CHECKIN}{request.id}:help"),),
+            (Button("👍 " + t._("All good"), str(Checkin(request.id or 0, "ok"))),),
+            (Button("🙋 " + t._("I would like support from the office"), str(Checkin(request.id or 0, "help"))),),
         )
-        actions += ctx.send(user, text, keyboard)
+        actions += ctx.send(user, text, keyboard, kind="checkin")
     return actions
 
 
-async def checkin_answer(ctx: Context, value: str) -> list[Action]:
-    request_id, _, answer = value.partition(":")
-    request, side = await _party(ctx, request_id)
-    if request is None or side != "volunteer" or answer not in ("ok", "help"):
+async def checkin_answer(ctx: Context, pressed: Checkin) -> list[Action]:
+    answer = pressed.answer
+    request, side = await _party(ctx, pressed.request)
+    if request is None or side != "volunteer":
         return _not_running(ctx)
     await record(ctx, request, "checkin", answer)
     if answer == "ok":

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from content.languages import LANGUAGES
-from handlers import keyboards as kb
+from handlers.buttons import DeleteAccount
 from handlers.context import Context
 from handlers.dates import date_time, long_date
-from handlers.offers import farewell
-from handlers.pilot_terms import describe
-from handlers.start import privacy_text, role_name
+from handlers.onboarding import keyboards as kb
+from handlers.onboarding.start import privacy_text, role_name
+from handlers.pilots import describe, farewell, profile_text
 from handlers.types import Action, Reply
-from handlers.volunteering import profile_text
 from models.tables import RequestStatus
 
 
@@ -48,15 +47,21 @@ async def delete_request(ctx: Context) -> list[Action]:
     return [Reply(question, kb.confirm_delete(ctx.t))]
 
 
-async def delete_confirmed(ctx: Context) -> list[Action]:
-    told: list[Action] = []
-    if ctx.user is not None:
-        told = await farewell(ctx)
-        await ctx.repo.delete_user(ctx.user)
-        ctx.user = None
+async def delete_answer(ctx: Context, pressed: DeleteAccount) -> list[Action]:
+    if pressed.answer == "no":
+        return [Reply(ctx.t._("Nothing was deleted."), edit=True)]
+    told = await erase(ctx)
     text = ctx.t._("Your data has been deleted. Goodbye! Send /start if you want to use lotse again.")
     return [Reply(text, edit=True), *told]
 
 
-async def delete_cancelled(ctx: Context) -> list[Action]:
-    return [Reply(ctx.t._("Nothing was deleted."), edit=True)]
+async def erase(ctx: Context) -> list[Action]:
+    """Delete ``ctx.user`` and everything stored about them, after the other side of their
+    pilot requests, offers and pilotages has been looked after and told. The one way a user is
+    deleted: /delete and the retention purge both come here."""
+    if ctx.user is None:
+        return []
+    told = await farewell(ctx)
+    await ctx.repo.delete_user(ctx.user)
+    ctx.user = None
+    return told

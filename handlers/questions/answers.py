@@ -11,16 +11,14 @@ from content.languages import LANGUAGES
 from content.pack import ContentPack
 from content.region import Region
 from content.schema import Topic
+from handlers.buttons import AllTopics, AnswerFeedback, ChooseLanguage, ShowTopic
 from handlers.context import Context
 from handlers.dates import long_date
 from handlers.i18n import Text
-from handlers.start import welcome
+from handlers.onboarding.start import welcome
 from handlers.types import Action, Button, Keyboard, Notice, Reply
 from models.tables import Feedback, Question
 
-TOPIC = "topic:"  # show a topic's answer
-FEEDBACK = "fb:"  # fb:y:<topic> or fb:n:<topic>
-ALL_TOPICS = "topics:"
 PILOT_TOPIC = "pilot.request"
 MAX_KEPT = 500  # characters of an unanswered question kept for the office
 # Suggest switching the language only when the text is long and clearly in another one.
@@ -113,12 +111,12 @@ def answer(ctx: Context, topic: Topic, *, feedback: bool = True) -> tuple[Reply,
     for related in topic.related[:3]:
         if related in pack.topics:
             title = pack.text(pack.topics[related], ctx.lang)[0].title
-            buttons.append((Button(title, TOPIC + related),))
+            buttons.append((Button(title, str(ShowTopic(related))),))
     if feedback:
         buttons.append(
             (
-                Button(ctx.t._("👍 This helped"), f"{FEEDBACK}y:{topic.id}"),
-                Button(ctx.t._("👎 This did not help"), f"{FEEDBACK}n:{topic.id}"),
+                Button(ctx.t._("👍 This helped"), str(AnswerFeedback("y", topic.id))),
+                Button(ctx.t._("👎 This did not help"), str(AnswerFeedback("n", topic.id))),
             )
         )
     return Reply(text, tuple(buttons)), shown_in != ctx.lang
@@ -129,23 +127,23 @@ def dont_know(ctx: Context, passed_on: bool) -> Reply:
     buttons: list[tuple[Button, ...]] = []
     pack = ctx.library.pack
     if PILOT_TOPIC in pack.topics:
-        buttons.append((Button(pack.text(pack.topics[PILOT_TOPIC], ctx.lang)[0].title, TOPIC + PILOT_TOPIC),))
-    buttons.append((Button(t._("All topics"), ALL_TOPICS),))
+        buttons.append((Button(pack.text(pack.topics[PILOT_TOPIC], ctx.lang)[0].title, str(ShowTopic(PILOT_TOPIC))),))
+    buttons.append((Button(t._("All topics"), str(AllTopics())),))
     return Reply(dont_know_text(t, ctx.region, passed_on), tuple(buttons))
 
 
-async def show_topic(ctx: Context, topic_id: str) -> list[Action]:
-    topic = ctx.library.pack.topics.get(topic_id)
+async def show_topic(ctx: Context, pressed: ShowTopic) -> list[Action]:
+    topic = ctx.library.pack.topics.get(pressed.topic)
     if topic is None:
         return [Notice(ctx.t._("This topic no longer exists. Please use /topics."))]
     return [answer(ctx, topic)[0]]
 
 
-async def feedback(ctx: Context, value: str) -> list[Action]:
-    """``y:<topic>`` or ``n:<topic>``: recorded without the user; the buttons are taken away."""
-    verdict, _, topic_id = value.partition(":")
+async def feedback(ctx: Context, pressed: AnswerFeedback) -> list[Action]:
+    """Recorded without the user; the buttons are taken away."""
+    verdict, topic_id = pressed.verdict, pressed.topic
     topic = ctx.library.pack.topics.get(topic_id)
-    if verdict not in ("y", "n") or topic is None:
+    if topic is None:
         return [Notice(ctx.t._("This button is no longer valid."))]
     await ctx.repo.record_feedback(
         Feedback(given_on=ctx.now.date(), topic=topic_id, language=ctx.lang, helpful=verdict == "y")
@@ -184,4 +182,4 @@ def _language_switch(ctx: Context, text: str) -> Keyboard:
     written_in = max(scores, key=scores.__getitem__, default=None)
     if written_in is None or written_in == ctx.lang or scores[written_in] < SWITCH_MIN_PROBABILITY:
         return ()
-    return ((Button("🌐 " + LANGUAGES[written_in].native_name, f"lang:{written_in}"),),)
+    return ((Button("🌐 " + LANGUAGES[written_in].native_name, str(ChooseLanguage(written_in))),),)

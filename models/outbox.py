@@ -1,0 +1,136 @@
+"""SQL of the outbox: enqueue, claim what is due, record how a delivery ended.
+
+Claims are leases: a worker sets ``claimed_by`` and ``claimed_until`` on the rows it takes,
+chosen with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that two instances never take the
+same row (SQLite runs one writer at a time, and the claim is one statement). A worker that
+dies leaves its claims to run out; then another worker, or the restarted one, takes them.
+
+A chat's messages go out one at a time and in order: a row is claimable only when no earlier
+due row of its chat is still pending, and not within the chat's pace of the last delivery.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, delete, exists, func, or_, update
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.tables import Delivery, OutboxMessage
+
+# Telegram: about one message per second in a private chat, 20 per minute in a group.
+CHAT_GAP = timedelta(seconds=1)
+GROUP_GAP = timedelta(seconds=3)
+
+
+def encode_buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> str | None:
+    return json.dumps([[list(b) for b in row] for row in rows], ensure_ascii=False) if rows else None
+
+
+def decode_buttons(data: str | None) -> list[list[tuple[str, str]]]:
+    return [[(label, payload) for label, payload in row] for row in json.loads(data)] if data else []
+
+
+class OutboxRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, message: OutboxMessage) -> None:
+        self.session.add(message)
+
+    async def claim(
+        self, worker: str, now: datetime, limit: int, lease: timedelta, paced: bool = True
+    ) -> list[OutboxMessage]:
+        """Take up to ``limit`` due rows, most urgent first, at most one per chat."""
+        row, earlier, recent = (aliased(OutboxMessage) for _ in range(3))
+        first_of_chat = ~exists().where(
+            earlier.chat_id == row.chat_id,
+            earlier.status == Delivery.pending,
+            col(earlier.id) < row.id,
+            earlier.due_at <= now,
+        )
+        conditions = [
+            row.status == Delivery.pending,
+            row.due_at <= now,
+            or_(col(row.claimed_until).is_(None), col(row.claimed_until) < now),
+            first_of_chat,
+        ]
+        if paced:
+            gap_start = case((col(row.chat_id) < 0, now - GROUP_GAP), else_=now - CHAT_GAP)
+            conditions.append(~exists().where(recent.chat_id == row.chat_id, col(recent.sent_at) > gap_start))
+        due = select(row.id).where(*conditions).order_by(row.priority, row.due_at, row.id).limit(limit)
+        if self.session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+            due = due.with_for_update(skip_locked=True, of=row)
+        result = await self.session.exec(
+            update(OutboxMessage)  # type: ignore[call-overload]
+            .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
+            .values(claimed_by=worker, claimed_until=now + lease)
+            .returning(OutboxMessage)
+        )
+        claimed = [OutboxMessage.model_validate(r) if not isinstance(r, OutboxMessage) else r for r in result.scalars()]
+        return sorted(claimed, key=lambda m: (m.priority, m.due_at, m.id or 0))
+
+    async def finish(self, message_id: int, worker: str, status: Delivery, now: datetime) -> bool:
+        """Record the end of a delivery and blank what it said; False if the claim was lost."""
+        result = await self.session.exec(
+            update(OutboxMessage)  # type: ignore[call-overload]
+            .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+            .values(
+                status=status,
+                sent_at=now,
+                text=None,
+                buttons=None,
+                origin_user_id=None,
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+        return result.rowcount == 1
+
+    async def retry(self, message_id: int, worker: str, due: datetime, failed: bool) -> None:
+        """Give the row back, due again at ``due``; ``failed`` counts an attempt."""
+        await self.session.exec(
+            update(OutboxMessage)  # type: ignore[call-overload]
+            .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+            .values(
+                due_at=due,
+                attempts=OutboxMessage.attempts + (1 if failed else 0),
+                claimed_by=None,
+                claimed_until=None,
+            )
+        )
+
+    async def release(self, worker: str) -> None:
+        """Give back every claim of ``worker`` not finished (on a clean stop)."""
+        await self.session.exec(
+            update(OutboxMessage)  # type: ignore[call-overload]
+            .where(OutboxMessage.claimed_by == worker, OutboxMessage.status == Delivery.pending)
+            .values(claimed_by=None, claimed_until=None)
+        )
+
+    async def next_due(self) -> datetime | None:
+        result = await self.session.exec(
+            select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == Delivery.pending)
+        )
+        return result.one()
+
+    async def counts(self, ref: str | None = None) -> dict[str, int]:
+        """How many rows are in each delivery status (of one ``ref``, or all)."""
+        query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        if ref is not None:
+            query = query.where(OutboxMessage.ref == ref)
+        result = await self.session.exec(query)  # type: ignore[call-overload]
+        return {status: count for status, count in result.all()}
+
+    async def prune(self, before: datetime) -> int:
+        """Delete the records of deliveries that ended before ``before``."""
+        result = await self.session.exec(
+            delete(OutboxMessage).where(  # type: ignore[call-overload]
+                OutboxMessage.status != Delivery.pending, col(OutboxMessage.sent_at) < before
+            )
+        )
+        return result.rowcount or 0
