@@ -172,6 +172,7 @@ class Runtime:
             actions: list[Action] = []
             if ctx.user is not None:
                 ctx.user.active = False
+                await OutboxRepo(session).drop_pending(telegram_id, ctx.now)
                 actions = await undeliverable(ctx, None)
             await self._commit(ctx, actions)
         log.info("user %s blocked the bot", pseudonym(telegram_id))
@@ -185,6 +186,7 @@ class Runtime:
             actions: list[Action] = []
             if ctx.user is not None:
                 ctx.user.active = False
+                await OutboxRepo(session).drop_pending(message.chat_id, ctx.now)
                 origin = await ctx.repo.user_by_id(message.origin_user_id) if message.origin_user_id else None
                 actions = await undeliverable(ctx, origin)
             await self._commit(ctx, actions)

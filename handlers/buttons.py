@@ -18,6 +18,7 @@ from content.languages import LANGUAGES
 
 MAX_BYTES = 64
 _WORD = re.compile(r"^[A-Za-z0-9._-]{0,48}$")
+_NUMBER = re.compile(r"^[0-9]{1,12}$")  # ASCII only: str.isdigit() also takes "١٢"
 
 
 class Payload:
@@ -70,7 +71,7 @@ def parse(data: str) -> Payload | None:
     for spec, value in zip(specs, values, strict=True):
         kind = hints[spec.name]
         if kind is int:
-            if not value.isdigit() or len(value) > 12:
+            if not _NUMBER.match(value):
                 return None
             parsed[spec.name] = int(value)
         elif typing.get_origin(kind) is Literal:

@@ -112,6 +112,14 @@ class OutboxRepo:
             .values(claimed_by=None, claimed_until=None)
         )
 
+    async def drop_pending(self, chat_id: int, now: datetime) -> None:
+        """The chat blocked the bot: what still waits for it is recorded as blocked, unsent."""
+        await self.session.exec(
+            update(OutboxMessage)  # type: ignore[call-overload]
+            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == Delivery.pending)
+            .values(status=Delivery.blocked, sent_at=now, text=None, buttons=None, origin_user_id=None)
+        )
+
     async def next_due(self) -> datetime | None:
         result = await self.session.exec(
             select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == Delivery.pending)

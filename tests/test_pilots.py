@@ -30,21 +30,21 @@ from tests.pilot_steps import (
     sends,
     volunteer_of,
 )
+from tests.clock import FakeClock
 from tests.test_conversation import onboard, press, say, texts
 
 
 @pytest.fixture
-async def app(database_url: str) -> AsyncIterator[App]:
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
     settings = Settings(database_url=database_url, coordinators=frozenset({COORDINATOR}), offer_timeout_hours=24)
-    application = await build(settings, migrate=True)
+    application = await build(settings, migrate=True, clock=clock)
     yield application
     await application.close()
-
-
-async def _set(app: App, model: type, values: dict[str, object]) -> None:
-    async with app.runtime.sessionmaker() as session:
-        await session.exec(update(model).values(**values))  # type: ignore[call-overload]
-        await session.commit()
 
 
 async def events(app: App) -> list[str]:
@@ -205,7 +205,7 @@ async def test_hard_constraints_language_and_woman(app: App) -> None:
     assert sends(go, 3)
 
 
-async def test_timeout_moves_the_offer_on(app: App) -> None:
+async def test_timeout_moves_the_offer_on(app: App, clock: FakeClock) -> None:
     await coordinator(app)
     await approved_volunteer(app, 1)
     await approved_volunteer(app, 2)
@@ -213,7 +213,7 @@ async def test_timeout_moves_the_offer_on(app: App) -> None:
     first = sends(sent)[0].chat_id
     second = 2 if first == 1 else 1
     assert await app.runtime.wake() == []  # nothing due yet
-    await _set(app, Offer, {"expires_at": datetime.now(UTC) - timedelta(minutes=1)})
+    clock.advance(hours=24, minutes=1)
     woken = await app.runtime.wake()
     assert sends(woken, first) and data_starting(sends(woken, second), "offer:a:")
     late = await press(app, data_starting(sent, "offer:a:"), first)
@@ -315,13 +315,13 @@ async def test_match_assigns_the_backlog_after_confirmation(app: App) -> None:
     assert "No request is waiting" in texts(await say(app, "/match", COORDINATOR))
 
 
-async def test_checkin_after_the_configured_days(app: App) -> None:
+async def test_checkin_after_the_configured_days(app: App, clock: FakeClock) -> None:
     await coordinator(app)
     await approved_volunteer(app, 1)
     sent = await ask_for_pilot(app, 50)
     await press(app, data_starting(sent, "offer:a:"), 1)
     assert await app.runtime.wake() == []
-    await _set(app, PilotRequest, {"checkin_at": datetime.now(UTC) - timedelta(minutes=1)})
+    clock.advance(days=14, minutes=1)
     woken = await app.runtime.wake()
     assert "14 days" in sends(woken, 1)[0].reply.text
     assert await app.runtime.wake() == []  # asked once
