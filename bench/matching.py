@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from matching.solver import WEEK_SLOTS, Helper, Need, assign, assign_exact, greedy, total_value
 from handlers.pilots.terms import AREAS, DISTRICTS
+from matching.solver import WEEK_SLOTS, Helper, Need, assign, assign_exact, greedy, total_value
 
 NEWCOMER_LANGUAGES = {"ar": 30, "uk": 25, "fa": 12, "ru": 8, "tr": 8, "ps": 5, "ku": 5, "ti": 4, "en": 3}
 # (code, share of volunteers, level) besides everybody's German at 3

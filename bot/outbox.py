@@ -28,13 +28,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.render import Rows
-from bot.sending import Rejected, RetryLater, TelegramOps, Transient, Unreachable, backoff
+from bot.sending import REQUEST_TIMEOUT, Rejected, RetryLater, TelegramOps, Transient, Unreachable, backoff
 from models.outbox import OutboxRepo, decode_buttons
 from models.tables import Delivery, OutboxMessage
 
 log = logging.getLogger("lotse.outbox")
 
-LEASE = timedelta(seconds=30)  # a claim a dead worker leaves behind is taken again after this
+LEASE = timedelta(seconds=20)  # a claim a dead worker leaves behind is taken again after this
 POLL = 1.0  # seconds between looks for due rows when nobody wakes the worker
 MAX_ATTEMPTS = 40  # transient failures before a message is given up (backoff caps at 5 minutes: ~3 hours)
 RETRY_CAP = 300.0
@@ -112,7 +112,7 @@ class Outbox:
         for message in claimed:
             await self._pace()
             # A claim must not outlive its lease while it waits (a long pause after 429s).
-            if time.monotonic() + 15 > lease_end or (deadline is not None and time.monotonic() > deadline):
+            if time.monotonic() + REQUEST_TIMEOUT + 2 > lease_end or (deadline is not None and time.monotonic() > deadline):
                 break
             task = asyncio.create_task(self._deliver(message))
             self._sending.add(task)

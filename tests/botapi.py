@@ -5,6 +5,14 @@ getUpdates (long polling), setWebhook/deleteWebhook (with pushes to the webhook)
 sendMessage, editMessageText, answerCallbackQuery, setMyCommands, sendDocument.
 It can answer 429 with retry_after and 403 for users who blocked the bot.
 
+Faults for resilience tests and benchmarks (all thread-safe, any number at once):
+``fail(status, ...)`` answers Bot API errors (5xx, 429, 400, 403) for some calls, by count, for a
+while or at random (seeded, so runs repeat); ``stall(seconds, ...)`` holds calls so that the
+client times out, then drops them (504) or performs them anyway (Telegram delivered what the
+client gave up on); ``enforce_limits()`` answers 429 like Telegram beyond 30 sends/s overall or
+1/s per chat. ``statuses`` counts every answer by method and HTTP status; ``sent_log`` records
+every delivered message with its time, to count duplicates and measure rates.
+
 It runs in a background thread with its own event loop, so a test (or a benchmark)
 talks to it through plain thread-safe methods: ``send_text``, ``press``, ``wait_messages``.
 """
@@ -12,11 +20,14 @@ talks to it through plain thread-safe methods: ``send_text``, ``press``, ``wait_
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import random
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +35,24 @@ import aiohttp
 from aiohttp import web
 
 BOT_ID = 900000001
+
+# The calls that faults and stalls apply to unless told otherwise.
+SEND_METHODS = ("sendMessage", "editMessageText", "sendDocument", "answerCallbackQuery")
+# The calls that Telegram's flood limits count (enforce_limits).
+LIMITED_METHODS = frozenset({"sendMessage", "sendDocument", "editMessageText"})
+
+_DESCRIPTIONS = {
+    400: "Bad Request: chat not found",
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    404: "Not Found",
+    409: "Conflict: terminated by other getUpdates request",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+_STALE_QUERY = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
 @dataclass
@@ -48,8 +77,42 @@ def _error(status: int, description: str, **parameters: Any) -> web.Response:
     return web.json_response(body, status=status)
 
 
+@dataclass
+class _Rule:
+    """When a fault or stall applies: to which methods, how many more times, until when."""
+
+    methods: tuple[str, ...]
+    remaining: int | None  # None: no limit on the count
+    until: float | None  # time.monotonic() deadline; None: until cleared
+    probability: float = 1.0
+
+    def expired(self, now: float) -> bool:
+        return (self.remaining is not None and self.remaining <= 0) or (self.until is not None and now >= self.until)
+
+
+@dataclass
+class _Fault(_Rule):
+    status: int = 500
+    retry_after: int | None = None
+    description: str | None = None
+
+
+@dataclass
+class _Stall(_Rule):
+    seconds: float = 0.0
+    then: str = "drop"
+
+
+def _rule_args(times: int | None, seconds: float | None) -> tuple[int | None, float | None]:
+    if times is not None and times < 0:
+        raise ValueError("times must be >= 0")
+    return times, None if seconds is None else time.monotonic() + seconds
+
+
 class FakeBotAPI:
-    def __init__(self, token: str = "123456789:TEST-token-abcdefghijklmnopqrstuvwxyz") -> None:
+    """The server; ``seed`` makes the faults given with a probability repeatable."""
+
+    def __init__(self, token: str = "123456789:TEST-token-abcdefghijklmnopqrstuvwxyz", seed: int = 0) -> None:
         self.token = token
         self.url = ""
         self._lock = threading.Condition()
@@ -62,10 +125,27 @@ class FakeBotAPI:
         self.calls: dict[str, int] = defaultdict(int)
         self.blocked: set[int] = set()
         self._rate_limits: dict[str, list[int]] = {}  # method -> [remaining 429s, retry_after]
+        self._random = random.Random(seed)  # decides the faults given with a probability
+        self._faults: list[_Fault] = []
+        self._stalls: list[_Stall] = []
+        # Telegram's flood limits (enforce_limits): None = off; windows hold the times of recent sends.
+        self._per_second: float | None = None
+        self._per_chat_per_second: float | None = None
+        self._limit_retry_after = 1
+        self._window: deque[float] = deque()
+        self._chat_windows: dict[int, deque[float]] = defaultdict(deque)
+        # method -> HTTP status -> count, for every answered call (200 included).
+        self.statuses: dict[str, Counter[int]] = defaultdict(Counter)
+        # (time.monotonic(), chat_id, text) of every delivered sendMessage / sendDocument (text: caption).
+        self.sent_log: list[tuple[float, int, str]] = []
+        # 429s answered by enforce_limits: by method, and by the limit hit ("per_second" or "per_chat").
+        self.throttled: Counter[str] = Counter()
+        self.throttled_by_limit: Counter[str] = Counter()
         self.webhook: tuple[str, str | None] | None = None
         self.webhook_rejections = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._new_update: asyncio.Event | None = None
+        self._closing: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
@@ -99,6 +179,7 @@ class FakeBotAPI:
 
     async def _start_server(self) -> None:
         self._new_update = asyncio.Event()
+        self._closing = asyncio.Event()  # ends stalls early on stop()
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app)
@@ -110,6 +191,8 @@ class FakeBotAPI:
         self._http = aiohttp.ClientSession()
 
     async def _stop_server(self) -> None:
+        if self._closing is not None:
+            self._closing.set()
         if self._http is not None:
             await self._http.close()
         if self._runner is not None:
@@ -239,7 +322,8 @@ class FakeBotAPI:
                 self._lock.wait(remaining)
             return list(self.messages[chat_id])
 
-    def wait_for(self, predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    def wait_for(self, predicate: Callable[[], object], timeout: float = 15.0) -> None:
+        """Wait until ``predicate()`` (called under the lock) is true; TimeoutError otherwise."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while not predicate():
@@ -255,6 +339,134 @@ class FakeBotAPI:
     def block(self, user_id: int) -> None:
         with self._lock:
             self.blocked.add(user_id)
+
+    # --- faults and limits (any thread) ----------------------------------------------------
+    def fail(
+        self,
+        status: int,
+        *,
+        methods: tuple[str, ...] = SEND_METHODS,
+        times: int | None = None,
+        seconds: float | None = None,
+        probability: float = 1.0,
+        retry_after: int | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Answer matching calls with a Bot API error of HTTP ``status`` instead of performing them.
+
+        ``times``: only the next N calls that fail; ``seconds``: only for that long from now;
+        ``probability``: each matching call fails with it (seeded, see ``seed``). A 429 carries
+        ``retry_after`` (default 1). Faults are tried in the order they were added; the first
+        one that is active, names the method and wins its draw decides the answer.
+        """
+        if not 0.0 <= probability <= 1.0:
+            raise ValueError("probability must be within [0, 1]")
+        remaining, until = _rule_args(times, seconds)
+        fault = _Fault(tuple(methods), remaining, until, probability, status, retry_after, description)
+        with self._lock:
+            self._faults.append(fault)
+
+    def stall(
+        self,
+        seconds: float,
+        *,
+        methods: tuple[str, ...] = SEND_METHODS,
+        times: int | None = None,
+        for_seconds: float | None = None,
+        then: str = "drop",
+    ) -> None:
+        """Hold matching calls for ``seconds`` before handling them (the client times out meanwhile).
+
+        ``then="drop"``: answer 504 without performing the call; ``then="perform"``: perform it
+        after all, as Telegram does when it delivered a message the client gave up on.
+        ``times``: only the next N matching calls; ``for_seconds``: only for that long from now.
+        """
+        if then not in ("drop", "perform"):
+            raise ValueError('then must be "drop" or "perform"')
+        remaining, until = _rule_args(times, for_seconds)
+        with self._lock:
+            self._stalls.append(_Stall(tuple(methods), remaining, until, 1.0, seconds, then))
+
+    def clear_faults(self) -> None:
+        """Remove every fault and stall (calls already stalled finish their sleep)."""
+        with self._lock:
+            self._faults.clear()
+            self._stalls.clear()
+
+    def enforce_limits(
+        self, per_second: float | None = 30, per_chat_per_second: float | None = 1, retry_after: int = 1
+    ) -> None:
+        """Answer 429 (with ``retry_after``) like Telegram's flood control on sendMessage,
+        sendDocument and editMessageText: beyond ``per_second`` successful calls in any sliding
+        1-second window overall, or ``per_chat_per_second`` for one chat. None lifts a limit;
+        the 429s are counted in ``throttled`` by method, ``throttled_by_limit`` and ``statuses``."""
+        with self._lock:
+            self._per_second = per_second
+            self._per_chat_per_second = per_chat_per_second
+            self._limit_retry_after = retry_after
+            self._window.clear()
+            self._chat_windows.clear()
+
+    def _match(self, rules: list[Any], method: str) -> Any:
+        """The first active rule for ``method`` (consuming one of its ``times``); under the lock."""
+        now = time.monotonic()
+        rules[:] = [rule for rule in rules if not rule.expired(now)]
+        for rule in rules:
+            if method not in rule.methods:
+                continue
+            if rule.probability < 1.0 and self._random.random() >= rule.probability:
+                continue
+            if rule.remaining is not None:
+                rule.remaining -= 1
+            return rule
+        return None
+
+    def _fault_response(self, fault: _Fault, method: str) -> web.Response:
+        status = fault.status
+        if status == 429:
+            retry_after = 1 if fault.retry_after is None else fault.retry_after
+            description = fault.description or f"Too Many Requests: retry after {retry_after}"
+            return _error(429, description, retry_after=retry_after)
+        if fault.description:
+            description = fault.description
+        elif status == 400 and method == "answerCallbackQuery":
+            description = _STALE_QUERY
+        else:
+            description = _DESCRIPTIONS.get(status, "Internal Server Error" if status >= 500 else "Error")
+        return _error(status, description)
+
+    def _take_send_slot(self, method: str, params: dict[str, Any]) -> tuple[float, int | None] | web.Response | None:
+        """Under the lock: 429 if the call would break a limit, else reserve its place in the windows."""
+        if method not in LIMITED_METHODS or (self._per_second is None and self._per_chat_per_second is None):
+            return None
+        now = time.monotonic()
+        try:
+            chat_id: int | None = int(params["chat_id"])
+        except (KeyError, TypeError, ValueError):
+            chat_id = None
+        limits: list[tuple[str, deque[float], float | None]] = [("per_second", self._window, self._per_second)]
+        if chat_id is not None:
+            limits.append(("per_chat", self._chat_windows[chat_id], self._per_chat_per_second))
+        for _, window, _ in limits:
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+        for name, window, limit in limits:
+            if limit is not None and len(window) + 1 > limit:
+                self.throttled[method] += 1
+                self.throttled_by_limit[name] += 1
+                retry = self._limit_retry_after
+                return _error(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
+        for _, window, _ in limits:
+            window.append(now)
+        return now, chat_id
+
+    def _release_send_slot(self, slot: tuple[float, int | None]) -> None:
+        """Under the lock: the call did not succeed, so it does not count against the limits."""
+        at, chat_id = slot
+        windows = [self._window] + ([self._chat_windows[chat_id]] if chat_id is not None else [])
+        for window in windows:
+            with contextlib.suppress(ValueError):
+                window.remove(at)
 
     # --- the bot's side (server loop) ---------------------------------------------------
     async def _params(self, request: web.Request) -> dict[str, Any]:
@@ -274,23 +486,47 @@ class FakeBotAPI:
         return params
 
     async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        response = await self._answer(request, method)
+        with self._lock:
+            self.statuses[method][response.status] += 1
+            self._lock.notify_all()
+        return response
+
+    async def _answer(self, request: web.Request, method: str) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
-        method = request.match_info["method"]
         params = await self._params(request)
         with self._lock:
             self.calls[method] += 1
+            stall: _Stall | None = self._match(self._stalls, method)
+        if stall is not None:
+            assert self._closing is not None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), stall.seconds)
+            if stall.then == "drop" or self._closing.is_set():
+                return _error(504, _DESCRIPTIONS[504])
+        with self._lock:
+            fault: _Fault | None = self._match(self._faults, method)
+            if fault is not None:
+                return self._fault_response(fault, method)
             limit = self._rate_limits.get(method)
             if limit and limit[0] > 0:
                 limit[0] -= 1
                 return _error(429, f"Too Many Requests: retry after {limit[1]}", retry_after=limit[1])
+            slot = self._take_send_slot(method, params)
+            if isinstance(slot, web.Response):
+                return slot
         handler = getattr(self, "_m_" + method, None)
         if handler is None:
-            return _error(404, "Not Found: method not found")
-        result = await handler(params)
-        if isinstance(result, web.Response):
-            return result
-        return web.json_response({"ok": True, "result": result})
+            response = _error(404, "Not Found: method not found")
+        else:
+            result = await handler(params)
+            response = result if isinstance(result, web.Response) else web.json_response({"ok": True, "result": result})
+        if slot is not None and response.status != 200:
+            with self._lock:
+                self._release_send_slot(slot)
+        return response
 
     async def _m_getMe(self, _: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -397,6 +633,7 @@ class FakeBotAPI:
         with self._lock:
             msg = BotMessage(chat_id, next(self._message_ids), text, markup.get("inline_keyboard", []))
             self.messages[chat_id].append(msg)
+            self.sent_log.append((time.monotonic(), chat_id, text))
             self._lock.notify_all()
         return self._message_json(msg)
 
@@ -430,6 +667,7 @@ class FakeBotAPI:
                 chat_id, next(self._message_ids), str(params.get("caption") or ""), document=(filename, content)
             )
             self.messages[chat_id].append(msg)
+            self.sent_log.append((time.monotonic(), chat_id, msg.text))
             self._lock.notify_all()
         return self._message_json(msg)
 

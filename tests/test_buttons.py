@@ -28,7 +28,7 @@ from tests.pilot_steps import (
     sends,
     volunteer_of,
 )
-from tests.test_conversation import onboard, press, say, texts
+from tests.test_conversation import press, say, texts
 
 
 def _values(cls: type[buttons.Payload]) -> st.SearchStrategy[buttons.Payload]:

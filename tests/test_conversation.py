@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
-from sqlalchemy import func
 from sqlmodel import select
 
 import handlers.dispatch
@@ -20,13 +18,20 @@ from handlers.i18n import Translator
 from handlers.types import Action, Incoming, Notice, Reply
 from models.tables import User
 from tests.answers import answered_topic, title
+from tests.clock import FakeClock
 
 T = Translator()
 
 
 @pytest.fixture
-async def app(database_url: str) -> AsyncIterator[App]:
-    application = await build(Settings(database_url=database_url, coordinators=frozenset({777})), migrate=True)
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
+    settings = Settings(database_url=database_url, coordinators=frozenset({777}))
+    application = await build(settings, migrate=True, clock=clock)
     yield application
     await application.close()
 
@@ -190,22 +195,19 @@ async def test_handler_error_apologises_in_the_users_language_and_logs_no_text(
     assert T("fa")._("I don't know the answer to this yet.") in texts(await say(app, "tell me a joke"))  # in Persian
 
 
-async def test_blocked_user_is_marked_and_purge_respects_retention(app: App) -> None:
+async def test_blocked_user_is_marked_and_purge_respects_retention(app: App, clock: FakeClock) -> None:
     await onboard(app, user=1)
     await onboard(app, user=2)
     await app.runtime.mark_unreachable(1)
     assert (await stored(app, 1)).active is False  # type: ignore[union-attr]
-    async with app.runtime.sessionmaker() as session:
-        user = (await session.exec(select(User).where(User.telegram_id == 2))).one()
-        user.last_seen_at = datetime.now(UTC) - timedelta(days=366)
-        session.add(user)
-        await session.commit()
-    assert await app.runtime.purge_inactive() == 1
-    async with app.runtime.sessionmaker() as session:
-        assert (await session.exec(select(func.count()).select_from(User))).one() == 1
-    # a user who writes again is active again
-    await say(app, "hello", user=1)
+    clock.advance(days=300)
+    await say(app, "hello", user=1)  # a user who writes again is active again
     assert (await stored(app, 1)).active is True  # type: ignore[union-attr]
+    clock.advance(days=64)
+    assert await app.runtime.purge_inactive() == 0  # 364 days: not yet
+    clock.advance(days=2)
+    assert await app.runtime.purge_inactive() == 1
+    assert await stored(app, 2) is None and await stored(app, 1) is not None
 
 
 def test_command_menu_in_every_language() -> None:

@@ -105,7 +105,7 @@ async def test_a_message_to_another_is_queued_with_the_decision_and_sent_once(ap
     telegram = FakeTelegram()
     await worker(app, telegram).flush(5)
     assert telegram.to(1).count(offer.reply.text) == 1
-    done = [m for m in await outbox_rows(app) if m.id == queued.id][0]
+    done = next(m for m in await outbox_rows(app) if m.id == queued.id)
     assert done.status == Delivery.sent and done.text is None and done.buttons is None  # nothing kept
     await worker(app, telegram).flush(1)
     assert telegram.to(1).count(offer.reply.text) == 1  # not twice
@@ -216,7 +216,7 @@ async def test_a_relayed_message_to_someone_who_blocked_the_bot_tells_the_sender
     telegram.blocked.add(50)
     await worker(app, telegram).flush(5)
     assert any("could not deliver" in text for text in telegram.to(1))
-    relay_row = [m for m in await outbox_rows(app) if m.kind == "relay"][0]
+    relay_row = next(m for m in await outbox_rows(app) if m.kind == "relay")
     assert relay_row.status == Delivery.blocked and relay_row.text is None  # the relayed text is not kept
 
 

@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 
 from bot.app import App, build
 from bot.config import Settings
 from handlers.bidi import FSI
 from handlers.types import Notice, Reply
 from models.tables import Offer, PilotEvent, PilotRequest, User, Volunteer
+from tests.clock import FakeClock
 from tests.pilot_steps import (
     COORDINATOR,
     approve,
@@ -30,7 +30,6 @@ from tests.pilot_steps import (
     sends,
     volunteer_of,
 )
-from tests.clock import FakeClock
 from tests.test_conversation import onboard, press, say, texts
 
 
