@@ -302,7 +302,7 @@ def report(
     firsts = sorted(deliveries.first.values())
     elapsed = firsts[-1] - firsts[0] if len(firsts) > 1 else 0.0
     gap = deliveries.gap_around(run.killed_at) if run.killed_at is not None else None
-    overall, per_chat = api.throttled_by_limit["per_second"], api.throttled_by_limit["per_chat"]
+    overall, per_chat = api.throttled["per_second"], api.throttled["per_chat"]
     statuses: Counter[int] = Counter()
     for method in LIMITED_METHODS:
         statuses.update(api.statuses.get(method, Counter()))

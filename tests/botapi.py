@@ -138,9 +138,8 @@ class FakeBotAPI:
         self.statuses: dict[str, Counter[int]] = defaultdict(Counter)
         # (time.monotonic(), chat_id, text) of every delivered sendMessage / sendDocument (text: caption).
         self.sent_log: list[tuple[float, int, str]] = []
-        # 429s answered by enforce_limits: by method, and by the limit hit ("per_second" or "per_chat").
+        # 429s answered by enforce_limits, by the limit hit: "per_second" or "per_chat" (by method: statuses).
         self.throttled: Counter[str] = Counter()
-        self.throttled_by_limit: Counter[str] = Counter()
         self.webhook: tuple[str, str | None] | None = None
         self.webhook_rejections = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -399,7 +398,7 @@ class FakeBotAPI:
         """Answer 429 (with ``retry_after``) like Telegram's flood control on sendMessage,
         sendDocument and editMessageText: beyond ``per_second`` successful calls in any sliding
         1-second window overall, or ``per_chat_per_second`` for one chat. None lifts a limit;
-        the 429s are counted in ``throttled`` by method, ``throttled_by_limit`` and ``statuses``."""
+        the 429s are counted in ``throttled`` (by the limit hit) and ``statuses``."""
         with self._lock:
             self._per_second = per_second
             self._per_chat_per_second = per_chat_per_second
@@ -452,8 +451,7 @@ class FakeBotAPI:
                 window.popleft()
         for name, window, limit in limits:
             if limit is not None and len(window) + 1 > limit:
-                self.throttled[method] += 1
-                self.throttled_by_limit[name] += 1
+                self.throttled[name] += 1
                 retry = self._limit_retry_after
                 return _error(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
         for _, window, _ in limits:
