@@ -88,8 +88,11 @@ class Outbox:
     async def flush(self, seconds: float) -> None:
         """Send what is due for up to ``seconds`` (on shutdown, and in the terminal)."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and await self.round(deadline):
-            pass
+        while time.monotonic() < deadline:
+            if await self.round(deadline) == 0:
+                if not self._sending:
+                    break
+                await asyncio.wait(set(self._sending), return_when=asyncio.FIRST_COMPLETED)
         await self.settle()
 
     async def settle(self) -> None:
@@ -101,29 +104,28 @@ class Outbox:
             await session.commit()
 
     async def round(self, deadline: float | None = None) -> int:
-        """Claim about a second's worth of due rows and send them at the pace; returns how many
-        were claimed (0: nothing due now)."""
+        """Claim about a second's worth of due rows and start sending them at the pace; returns
+        how many were claimed (0: nothing due now). The next claim runs while the last sends of
+        this one are still in flight; only a backlog of slow calls makes the worker wait."""
         limit = max(1, min(int(self.rate), 100))
         async with self.sessionmaker() as session:
             claimed = await OutboxRepo(session).claim(self.name, self.clock(), limit, LEASE, self.paced)
             await session.commit()
         lease_end = time.monotonic() + LEASE.total_seconds()
-        started = 0
-        for message in claimed:
+        for i, message in enumerate(claimed):
             await self._pace()
             # A claim must not outlive its lease while it waits (a long pause after 429s).
-            if time.monotonic() + REQUEST_TIMEOUT + 2 > lease_end or (deadline is not None and time.monotonic() > deadline):
+            late = time.monotonic() + REQUEST_TIMEOUT + 2 > lease_end
+            if late or (deadline is not None and time.monotonic() > deadline):
+                async with self.sessionmaker() as session:
+                    await OutboxRepo(session).release(self.name, [m.id or 0 for m in claimed[i:]])
+                    await session.commit()
                 break
             task = asyncio.create_task(self._deliver(message))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
-            started += 1
-        if self._sending:
-            await asyncio.wait(set(self._sending))
-        if started < len(claimed):
-            async with self.sessionmaker() as session:
-                await OutboxRepo(session).release(self.name)  # those not started go back
-                await session.commit()
+        while len(self._sending) > 2 * limit:
+            await asyncio.wait(set(self._sending), return_when=asyncio.FIRST_COMPLETED)
         return len(claimed)
 
     async def _pace(self) -> None:

@@ -104,13 +104,14 @@ class OutboxRepo:
             )
         )
 
-    async def release(self, worker: str) -> None:
-        """Give back every claim of ``worker`` not finished (on a clean stop)."""
-        await self.session.exec(
-            update(OutboxMessage)  # type: ignore[call-overload]
-            .where(OutboxMessage.claimed_by == worker, OutboxMessage.status == Delivery.pending)
-            .values(claimed_by=None, claimed_until=None)
+    async def release(self, worker: str, ids: Sequence[int] | None = None) -> None:
+        """Give back the claims of ``worker`` not finished: those of ``ids``, or all (on a stop)."""
+        query = update(OutboxMessage).where(
+            OutboxMessage.claimed_by == worker, OutboxMessage.status == Delivery.pending
         )
+        if ids is not None:
+            query = query.where(col(OutboxMessage.id).in_(ids))
+        await self.session.exec(query.values(claimed_by=None, claimed_until=None))  # type: ignore[call-overload]
 
     async def drop_pending(self, chat_id: int, now: datetime) -> None:
         """The chat blocked the bot: what still waits for it is recorded as blocked, unsent."""

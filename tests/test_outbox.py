@@ -230,7 +230,7 @@ async def test_two_instances_send_each_message_exactly_once(app: App, database_u
     engines = [make_engine(database_url) for _ in range(2)]
     tellers = [FakeTelegram(), FakeTelegram()]
     workers = [
-        Outbox(make_sessionmaker(e), t, rate=200, clock=_real_clock, on_blocked=app.runtime.recipient_blocked)
+        Outbox(make_sessionmaker(e), t, rate=20, clock=_real_clock, on_blocked=app.runtime.recipient_blocked)
         for e, t in zip(engines, tellers, strict=True)
     ]
     try:
