@@ -31,8 +31,11 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     parts: list[str] = []
     while utf16_len(text) > limit:
         fits = _prefix_within(text, limit)
-        cut = max(text.rfind("\n\n", 0, fits), text.rfind("\n", 0, fits), text.rfind(" ", 0, fits))
-        if cut <= 0:
+        for separator in ("\n\n", "\n", " "):  # the last paragraph break in the second half, else line, else word
+            cut = text.rfind(separator, 0, fits)
+            if cut > fits // 2:
+                break
+        else:
             cut = fits
         parts.append(text[:cut].rstrip())
         text = text[cut:].lstrip()

@@ -1,11 +1,11 @@
-"""The keyboards of onboarding: consent, languages, roles; and the /delete confirmation."""
+"""The keyboards of onboarding: consent, languages, roles."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from content.languages import LANGUAGES
-from handlers.buttons import ChooseRole, Consent, DeleteAccount, Payload
+from handlers.buttons import ChooseRole, Consent, Payload
 from handlers.i18n import Text
 from handlers.types import Button, Keyboard
 
@@ -27,13 +27,4 @@ def roles(t: Text) -> Keyboard:
     return (
         (Button(t._("I am new in town"), str(ChooseRole("newcomer"))),),
         (Button(t._("I want to help as a volunteer"), str(ChooseRole("volunteer"))),),
-    )
-
-
-def confirm_delete(t: Text) -> Keyboard:
-    return (
-        (
-            Button(t._("Yes, delete everything"), str(DeleteAccount("yes"))),
-            Button(t._("Cancel"), str(DeleteAccount("no"))),
-        ),
     )

@@ -6,10 +6,9 @@ from content.languages import LANGUAGES
 from handlers.buttons import DeleteAccount
 from handlers.context import Context
 from handlers.dates import date_time, long_date
-from handlers.onboarding import keyboards as kb
 from handlers.onboarding.start import privacy_text, role_name
 from handlers.pilots import describe, farewell, profile_text
-from handlers.types import Action, Reply
+from handlers.types import Action, Button, Reply
 from models.tables import RequestStatus
 
 
@@ -44,7 +43,13 @@ async def delete_request(ctx: Context) -> list[Action]:
     if ctx.user is None:
         return [Reply(ctx.t._("I have stored nothing about you."))]
     question = ctx.t._("Do you really want to delete all your data? This cannot be undone.")
-    return [Reply(question, kb.confirm_delete(ctx.t))]
+    keys = (
+        (
+            Button(ctx.t._("Yes, delete everything"), str(DeleteAccount("yes"))),
+            Button(ctx.t._("Cancel"), str(DeleteAccount("no"))),
+        ),
+    )
+    return [Reply(question, keys)]
 
 
 async def delete_answer(ctx: Context, pressed: DeleteAccount) -> list[Action]:
