@@ -70,17 +70,21 @@ class Outbox:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop``; survives database and Telegram outages."""
+        errors = 0
         while not stop.is_set():
             try:
                 sent = await self.round()
+                errors = 0
             except Exception as exc:  # noqa: BLE001 - a lost database connection, say: try again
+                errors += 1
                 log.error("outbox round failed: %s", type(exc).__name__)
                 sent = 0
             if sent == 0 and not stop.is_set():
                 self._wake.clear()
                 stopped = asyncio.ensure_future(stop.wait())
                 woken = asyncio.ensure_future(self._wake.wait())
-                await asyncio.wait({stopped, woken}, timeout=POLL, return_when=asyncio.FIRST_COMPLETED)
+                wait = backoff(errors, cap=30) if errors else POLL
+                await asyncio.wait({stopped, woken}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
                 stopped.cancel()
                 woken.cancel()
         await self.settle()

@@ -116,7 +116,7 @@ class Volunteer(SQLModel, table=True):
     languages: str = Field(default="", max_length=100)  # "de:3,ar:2" (level 1 basic, 2 good, 3 fluent)
     areas: str = Field(default="", max_length=200)
     district: str | None = Field(default=None, max_length=32)  # None: anywhere in town
-    times: int = Field(default=0)  # weekly slots as a bitmask (handlers.matching.WEEK_SLOTS); 0: any time
+    times: int = Field(default=0)  # weekly slots as a bitmask (matching.WEEK_SLOTS); 0: any time
     woman: bool = Field(default=False)
     capacity: int = Field(default=1)
     paused: bool = Field(default=False)

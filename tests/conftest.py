@@ -1,15 +1,20 @@
-"""Shared fixtures: databases (SQLite files and a fresh PostgreSQL database per test run)."""
+"""Shared fixtures: databases (SQLite files and a fresh PostgreSQL database per test run), and
+the bot on one of them with a clock the test moves."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
 import pytest
+
+from bot.app import App, build
+from bot.config import Settings
+from tests.clock import FakeClock
 
 PG_ADMIN = os.environ.get("LOTSE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -51,3 +56,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     request.addfinalizer(lambda: asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
     return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+COORDINATOR = 777
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
+    """The bot without Telegram, on SQLite and PostgreSQL; user 777 is a coordinator."""
+    settings = Settings(database_url=database_url, coordinators=frozenset({COORDINATOR}))
+    application = await build(settings, migrate=True, clock=clock)
+    yield application
+    await application.close()

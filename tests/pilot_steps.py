@@ -7,9 +7,8 @@ from sqlmodel import select
 from bot.app import App
 from handlers.types import Action, Button, Reply, Send
 from models.tables import Offer, PilotRequest, User, Volunteer
+from tests.conftest import COORDINATOR
 from tests.test_conversation import onboard, press, say
-
-COORDINATOR = 777
 
 
 def buttons(actions: list[Action]) -> list[Button]:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import AsyncIterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.app import App, build
-from bot.config import Settings
+from bot.app import App
 from handlers import buttons
 from handlers.dispatch import ROUTES
 from handlers.i18n import Translator
@@ -82,19 +80,6 @@ def test_every_payload_has_a_handler() -> None:
 def test_a_payload_over_64_bytes_cannot_be_built() -> None:
     with pytest.raises(ValueError):
         str(buttons.ShowTopic("x" * 60))
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
-    settings = Settings(database_url=database_url, coordinators=frozenset({COORDINATOR}))
-    application = await build(settings, migrate=True, clock=clock)
-    yield application
-    await application.close()
 
 
 async def _snapshot(app: App) -> tuple:

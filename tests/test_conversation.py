@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
 from sqlmodel import select
 
 import handlers.dispatch
-from bot.app import App, build
-from bot.config import Settings
+from bot.app import App
 from bot.events import text_event
 from handlers.bidi import FSI, PDI, strip_isolates
 from handlers.i18n import Translator
@@ -21,19 +19,6 @@ from tests.answers import answered_topic, title
 from tests.clock import FakeClock
 
 T = Translator()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
-    settings = Settings(database_url=database_url, coordinators=frozenset({777}))
-    application = await build(settings, migrate=True, clock=clock)
-    yield application
-    await application.close()
 
 
 async def say(app: App, text: str, user: int = 42, lang: str | None = "en") -> list[Action]:

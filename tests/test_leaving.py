@@ -28,11 +28,6 @@ T = Translator()
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 async def app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
     settings = Settings(database_url=database_url, coordinators=frozenset({COORDINATOR}), retention_days=RETENTION)
     application = await build(settings, migrate=True, clock=clock)

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from bot.app import App, build
-from bot.config import Settings
+from bot.app import App
 from bot.outbox import LEASE, Outbox
 from bot.render import Rows
 from bot.sending import Rejected, RetryLater, Transient, Unreachable
@@ -21,7 +19,6 @@ from models.outbox import OutboxRepo
 from models.tables import Delivery, OfferStatus, OutboxMessage, User
 from tests.clock import FakeClock
 from tests.pilot_steps import (
-    COORDINATOR,
     approved_volunteer,
     ask_for_pilot,
     coordinator,
@@ -63,19 +60,6 @@ class FakeTelegram:
 
     def to(self, chat_id: int) -> list[str]:
         return [text for chat, text in self.sent if chat == chat_id]
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
-    settings = Settings(database_url=database_url, coordinators=frozenset({COORDINATOR}))
-    application = await build(settings, migrate=True, clock=clock)
-    yield application
-    await application.close()
 
 
 def worker(app: App, telegram: FakeTelegram, paced: bool = False) -> Outbox:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import App, build
-from bot.config import Settings
+from bot.app import App
 from handlers.bidi import FSI
 from handlers.types import Notice, Reply
 from models.tables import Offer, PilotEvent, PilotRequest, User, Volunteer
@@ -31,19 +29,6 @@ from tests.pilot_steps import (
     volunteer_of,
 )
 from tests.test_conversation import onboard, press, say, texts
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-async def app(database_url: str, clock: FakeClock) -> AsyncIterator[App]:
-    settings = Settings(database_url=database_url, coordinators=frozenset({COORDINATOR}), offer_timeout_hours=24)
-    application = await build(settings, migrate=True, clock=clock)
-    yield application
-    await application.close()
 
 
 async def events(app: App) -> list[str]:
