@@ -7,8 +7,8 @@ from typing import Any
 from content.library import Library
 from handlers.bidi import isolate_ltr_runs
 from handlers.i18n import Translator
-from handlers.questions.answers import answer_text, dont_know_text
 from handlers.onboarding import invitation
+from handlers.questions.answers import answer_text, dont_know_text
 
 
 class Asker:
