@@ -93,10 +93,12 @@ class Outbox:
         """Send what is due for up to ``seconds`` (on shutdown, and in the terminal)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
+            busy = bool(self._sending)  # a send finishing during the claim may free its chat's next
             if await self.round(deadline) == 0:
-                if not self._sending:
+                if not busy and not self._sending:
                     break
-                await asyncio.wait(set(self._sending), return_when=asyncio.FIRST_COMPLETED)
+                if self._sending:
+                    await asyncio.wait(set(self._sending), return_when=asyncio.FIRST_COMPLETED)
         await self.settle()
 
     async def settle(self) -> None:
