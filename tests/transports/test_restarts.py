@@ -96,3 +96,27 @@ async def _queue(url: str, chats: int, per_chat: int) -> None:
                     {"u": user_id, "c": telegram_id, "now": now, "text": f"queued {chat}-{i}"},
                 )
     await engine.dispose()
+
+
+def test_two_instances_on_one_database_send_each_message_once(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Two `lotse run` on one PostgreSQL share the outbox: every message is sent, by one of them."""
+    api = FakeBotAPI()
+    api.start()
+    url = _database(request, tmp_path, "postgresql")
+    env = run_env(api.url, api.token, "aiogram", url, LOTSE_SEND_RATE="15")
+    subprocess.run([LOTSE, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
+    chats, per_chat = 30, 3
+    asyncio.run(_queue(url, chats, per_chat))
+    logs = [tmp_path / "one.log", tmp_path / "two.log"]
+    procs = [start_bot(api, env, log) for log in logs]
+    try:
+        api.wait_for(lambda: len({t for _, _, t in api.sent_log if t.startswith("queued")}) == chats * per_chat, 60)
+        time.sleep(1)  # a late second copy would show now
+        delivered = Counter(t for _, _, t in api.sent_log if t.startswith("queued"))
+        assert len(delivered) == chats * per_chat and max(delivered.values()) == 1
+    finally:
+        codes = [stop_bot(proc) for proc in procs]
+        api.stop()
+    assert codes == [0, 0]
+    for log in logs:
+        assert "Traceback" not in log.read_text(errors="replace")
