@@ -143,6 +143,14 @@ class Outbox:
             await asyncio.sleep(slot - now)
 
     async def _deliver(self, message: OutboxMessage) -> None:
+        """One row, start to end; nothing escapes the task (a lost database: the lease runs out
+        and the row is taken again)."""
+        try:
+            await self._attempt(message)
+        except Exception as exc:  # noqa: BLE001
+            log.error("outbox message %d (%s) not settled: %s", message.id or 0, message.kind, type(exc).__name__)
+
+    async def _attempt(self, message: OutboxMessage) -> None:
         mid = message.id or 0
         try:
             await self._send(message)

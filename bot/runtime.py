@@ -141,26 +141,30 @@ class Runtime:
 
     async def defer(self, telegram_id: int, parts: list[tuple[str, Rows]]) -> None:
         """A direct reply Telegram would not take in time: the outbox sends the rest later."""
-        async with self.sessionmaker() as session:
-            user = await Repo(session).user(telegram_id)
-            if user is None:  # no consent, nothing stored: the reply cannot wait for later
-                log.warning("reply to %s lost: Telegram unavailable", pseudonym(telegram_id))
-                return
-            now = self.clock()
-            outbox = OutboxRepo(session)
-            for text, keyboard in parts:
-                outbox.add(
-                    OutboxMessage(
-                        user_id=user.id or 0,
-                        chat_id=telegram_id,
-                        kind="reply",
-                        created_at=now,
-                        due_at=now,
-                        text=text,
-                        buttons=encode_buttons(keyboard),
+        try:
+            async with self.sessionmaker() as session:
+                user = await Repo(session).user(telegram_id)
+                if user is None:  # no consent, nothing stored: the reply cannot wait for later
+                    log.warning("reply to %s lost: Telegram unavailable", pseudonym(telegram_id))
+                    return
+                now = self.clock()
+                outbox = OutboxRepo(session)
+                for text, keyboard in parts:
+                    outbox.add(
+                        OutboxMessage(
+                            user_id=user.id or 0,
+                            chat_id=telegram_id,
+                            kind="reply",
+                            created_at=now,
+                            due_at=now,
+                            text=text,
+                            buttons=encode_buttons(keyboard),
+                        )
                     )
-                )
-            await session.commit()
+                await session.commit()
+        except Exception as exc:  # noqa: BLE001 - Telegram and the database both down: nothing more to do
+            log.error("reply to %s lost: %s", pseudonym(telegram_id), type(exc).__name__)
+            return
         log.info("reply to %s left to the outbox (%d parts)", pseudonym(telegram_id), len(parts))
         self.enqueued()
 

@@ -172,6 +172,9 @@ class Responder:
                     keyboards = [p[1] for p in parts[i:] if not isinstance(p, Document)]
                     await self.runtime.defer(inc.user_id, list(zip(texts, keyboards, strict=True)))
                     return
+                except Exception as exc:  # noqa: BLE001 - never a traceback with a user's update in it
+                    log.error("reply to %s failed: %s", pseudonym(inc.user_id), type(exc).__name__)
+                    return
 
     async def _send(self, chat_id: int, part: Part | Document) -> None:
         if isinstance(part, Document):

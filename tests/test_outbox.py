@@ -280,3 +280,21 @@ async def _enqueue(app: App, messages: list[tuple[int, str]], priority: int = 0)
                 )
             )
         await session.commit()
+
+
+async def test_a_reply_telegram_would_not_take_is_sent_later(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import sending
+    from bot.events import text_event
+
+    await onboard(app, 1)
+    telegram = FakeTelegram()
+    telegram.down = Transient("503")
+    monkeypatch.setattr(sending, "DIRECT_PATIENCE", 1.0)
+    await sending.Responder(app.runtime, telegram).respond(text_event(1, 1, "/help", language_code="en"))
+    assert telegram.sent == []
+    [deferred] = await outbox_rows(app)
+    assert deferred.kind == "reply" and "/language" in (deferred.text or "")
+    telegram.down = None
+    outbox = worker(app, telegram)
+    await outbox.flush(3)
+    assert len(telegram.to(1)) == 1 and "/language" in telegram.to(1)[0]
