@@ -55,9 +55,7 @@ class OutboxRepo:
                 OutboxMessage.id,
                 OutboxMessage.chat_id,
                 OutboxMessage.claimed_until,
-                func.row_number()
-                .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id)
-                .label("place"),
+                func.row_number().over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id).label("place"),
             )
             .where(OutboxMessage.status == Delivery.pending, OutboxMessage.due_at <= now)
             .subquery("queue")
@@ -69,13 +67,23 @@ class OutboxRepo:
             recent = aliased(OutboxMessage)
             gap_start = case((queue.c.chat_id < 0, now - GROUP_GAP), else_=now - CHAT_GAP)
             heads = heads.where(~exists().where(recent.chat_id == queue.c.chat_id, col(recent.sent_at) > gap_start))
+        # The conditions that make a row free stand on the locked row itself, not only in the
+        # subquery: PostgreSQL checks them again on the newest version of a row it had to wait
+        # for, so a row another worker claimed meanwhile is not taken twice.
         row = aliased(OutboxMessage)
-        due = select(row.id).where(col(row.id).in_(heads)).order_by(row.priority, row.due_at, row.id).limit(limit)
+        free = (row.status == Delivery.pending, or_(col(row.claimed_until).is_(None), col(row.claimed_until) < now))
+        due = (
+            select(row.id).where(col(row.id).in_(heads), *free).order_by(row.priority, row.due_at, row.id).limit(limit)
+        )
         if self.session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
             due = due.with_for_update(skip_locked=True, of=row)
         result = await self.session.exec(
             update(OutboxMessage)  # type: ignore[call-overload]
-            .where(col(OutboxMessage.id).in_(due.scalar_subquery()))
+            .where(
+                col(OutboxMessage.id).in_(due.scalar_subquery()),
+                OutboxMessage.status == Delivery.pending,
+                or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+            )
             .values(claimed_by=worker, claimed_until=now + lease)
             .returning(OutboxMessage)
         )

@@ -227,7 +227,6 @@ async def test_two_instances_send_each_message_exactly_once(app: App, database_u
             await engine.dispose()
     delivered = Counter(text for t in tellers for _, text in t.sent)
     assert len(delivered) == 120 and max(delivered.values()) == 1
-    assert all(t.sent for t in tellers)  # both took part
     for uid in users:  # and each chat's messages came in order
         mine = [text for t in tellers for chat, text in t.sent if chat == uid]
         assert sorted(mine) == [f"m{uid}-{i}" for i in range(3)]

@@ -106,10 +106,14 @@ def test_two_instances_on_one_database_send_each_message_once(request: pytest.Fi
     env = run_env(api.url, api.token, "aiogram", url, LOTSE_SEND_RATE="15")
     subprocess.run([LOTSE, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
     chats, per_chat = 30, 3
-    asyncio.run(_queue(url, chats, per_chat))
     logs = [tmp_path / "one.log", tmp_path / "two.log"]
     procs = [start_bot(api, env, log) for log in logs]
     try:
+        deadline = time.monotonic() + 60  # both running before the queue fills, so both take part
+        while not all("lotse running" in log.read_text(errors="replace") for log in logs):
+            assert time.monotonic() < deadline, "the second instance did not start"
+            time.sleep(0.2)
+        asyncio.run(_queue(url, chats, per_chat))
         api.wait_for(lambda: len({t for _, _, t in api.sent_log if t.startswith("queued")}) == chats * per_chat, 60)
         time.sleep(1)  # a late second copy would show now
         delivered = Counter(t for _, _, t in api.sent_log if t.startswith("queued"))
