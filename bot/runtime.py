@@ -168,8 +168,10 @@ class Runtime:
         log.info("reply to %s left to the outbox (%d parts)", pseudonym(telegram_id), len(parts))
         self.enqueued()
 
-    async def mark_unreachable(self, telegram_id: int) -> None:
-        """Telegram answered 403 to a direct reply, or the user blocked the bot."""
+    async def mark_unreachable(self, telegram_id: int, origin_user_id: int | None = None) -> None:
+        """Telegram answered 403, or the user blocked the bot: nothing more is sent to them (what
+        waits in the outbox is recorded as blocked), their pilot offers move on, and
+        ``origin_user_id``, who wrote a relayed message to them, is told."""
         async with self.locks.hold(str(telegram_id)), self.sessionmaker() as session:
             ctx = self._context(session)
             ctx.user = await ctx.repo.user(telegram_id)
@@ -177,24 +179,14 @@ class Runtime:
             if ctx.user is not None:
                 ctx.user.active = False
                 await OutboxRepo(session).drop_pending(telegram_id, ctx.now)
-                actions = await undeliverable(ctx, None)
+                origin = await ctx.repo.user_by_id(origin_user_id) if origin_user_id else None
+                actions = await undeliverable(ctx, origin)
             await self._commit(ctx, actions)
         log.info("user %s blocked the bot", pseudonym(telegram_id))
 
     async def recipient_blocked(self, message: OutboxMessage) -> None:
-        """Telegram answered 403 to an outbox message: the recipient is unreachable; their
-        offers move on and the sender of a relayed message is told."""
-        async with self.locks.hold(str(message.chat_id)), self.sessionmaker() as session:
-            ctx = self._context(session)
-            ctx.user = await ctx.repo.user(message.chat_id)
-            actions: list[Action] = []
-            if ctx.user is not None:
-                ctx.user.active = False
-                await OutboxRepo(session).drop_pending(message.chat_id, ctx.now)
-                origin = await ctx.repo.user_by_id(message.origin_user_id) if message.origin_user_id else None
-                actions = await undeliverable(ctx, origin)
-            await self._commit(ctx, actions)
-        log.info("user %s blocked the bot", pseudonym(message.chat_id))
+        """The outbox worker's 403 (its ``on_blocked``)."""
+        await self.mark_unreachable(message.chat_id, message.origin_user_id)
 
     async def purge_inactive(self) -> int:
         """Nightly: delete users past the retention period, one by one through the same path as

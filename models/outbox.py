@@ -137,20 +137,6 @@ class OutboxRepo:
             .values(status=Delivery.blocked, sent_at=now, text=None, buttons=None, origin_user_id=None)
         )
 
-    async def next_due(self) -> datetime | None:
-        result = await self.session.exec(
-            select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == Delivery.pending)
-        )
-        return result.one()
-
-    async def counts(self, ref: str | None = None) -> dict[str, int]:
-        """How many rows are in each delivery status (of one ``ref``, or all)."""
-        query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        if ref is not None:
-            query = query.where(OutboxMessage.ref == ref)
-        result = await self.session.exec(query)  # type: ignore[call-overload]
-        return {status: count for status, count in result.all()}
-
     async def prune(self, before: datetime) -> int:
         """Delete the records of deliveries that ended before ``before``."""
         result = await self.session.exec(

@@ -37,11 +37,6 @@ class Repo:
     async def delete_user(self, user: User) -> None:
         await self.session.delete(user)
 
-    async def mark_unreachable(self, telegram_id: int) -> None:
-        await self.session.exec(
-            update(User).where(User.telegram_id == telegram_id).values(active=False)  # type: ignore[call-overload]
-        )
-
     async def user_by_id(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
 
